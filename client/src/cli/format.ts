@@ -1,0 +1,31 @@
+/** `1.5 GiB`, `12.0 MiB`, `512 B`. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** `1h02m`, `3m05s`, `42s`. */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '--';
+  const s = Math.max(0, Math.round(seconds));
+  if (s >= 3600) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  if (s >= 60) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${s}s`;
+}
+
+/** A one-line bar: `[#####.....]  42%  1.2 GiB / 2.9 GiB  85.0 MiB/s  ETA 20s`. */
+export function progressLine(loaded: number, total: number, bytesPerSecond: number, width = 24): string {
+  const fraction = total > 0 ? loaded / total : 0;
+  const filled = Math.round(fraction * width);
+  const eta = bytesPerSecond > 0 ? (total - loaded) / bytesPerSecond : Number.POSITIVE_INFINITY;
+  return (
+    `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.floor(fraction * 100)).padStart(3)}%  ` +
+    `${formatBytes(loaded)} / ${formatBytes(total)}  ${formatBytes(bytesPerSecond)}/s  ETA ${formatDuration(eta)}`
+  );
+}

@@ -1,0 +1,18 @@
+/** Random-access bytes of the file being uploaded; read part by part, never whole. */
+export interface PartSource {
+  readonly name: string;
+  readonly size: number;
+  readonly type: string;
+  read(start: number, end: number): Promise<Uint8Array<ArrayBuffer>>;
+  close?(): Promise<void>;
+}
+
+/** A browser `File` or `Blob` as a part source: slices are read lazily. */
+export function blobSource(blob: Blob, name = blob instanceof File ? blob.name : 'video'): PartSource {
+  return {
+    name,
+    size: blob.size,
+    type: blob.type || 'application/octet-stream',
+    read: async (start, end) => new Uint8Array(await blob.slice(start, end).arrayBuffer()),
+  };
+}

@@ -1,0 +1,37 @@
+export interface RetryPolicy {
+  /** Tries per part, the first included. Default 5. */
+  attempts: number;
+  /** First backoff in ms; doubled each retry, with full jitter. Default 300. */
+  baseDelayMs: number;
+  /** Longest backoff in ms. Default 10,000. */
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 300, maxDelayMs: 10_000 };
+
+/** Whether an HTTP status is worth retrying: server errors, timeouts and throttling. */
+export function isRetryableStatus(status: number): boolean {
+  return status >= 500 || status === 408 || status === 429;
+}
+
+/** Delay before retry number `retry` (1-based): exponential with full jitter. */
+export function backoffDelay(policy: RetryPolicy, retry: number, random: () => number = Math.random): number {
+  const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+  return Math.round(random() * cap);
+}
+
+/** Resolves after `ms`, or rejects at once when `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

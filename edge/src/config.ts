@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { MAX_OBJECT_SIZE } from '@hoist/shared';
+
+/** Worker bindings as wrangler hands them over: vars and secrets, all strings. */
+export type EdgeBindings = Record<string, unknown>;
+
+const seconds = (name: string, fallback: number) =>
+  z.coerce
+    .number({ error: `${name} must be a number of seconds` })
+    .int(`${name} must be a whole number of seconds`)
+    .positive(`${name} must be positive`)
+    .default(fallback);
+
+const secret = (name: string) =>
+  z.string({ error: `${name} is not set (a Worker secret)` }).min(32, `${name} must be at least 32 characters`);
+
+const EdgeConfigSchema = z.object({
+  /** Base URL of the bucket, path- or virtual-hosted style: `https://b.s3.us-east-1.amazonaws.com` or `http://127.0.0.1:4569/hoist`. */
+  S3_BUCKET_URL: z.string({ error: 'S3_BUCKET_URL is not set' }).url('S3_BUCKET_URL must be a URL'),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string({ error: 'S3_ACCESS_KEY_ID is not set (a Worker secret)' }).min(1),
+  S3_SECRET_ACCESS_KEY: z.string({ error: 'S3_SECRET_ACCESS_KEY is not set (a Worker secret)' }).min(1),
+  /** HS256 secret that verifies callers' bearer JWTs. */
+  JWT_SECRET: secret('JWT_SECRET'),
+  /** HMAC secret that signs upload tokens; distinct from JWT_SECRET so neither can forge the other. */
+  UPLOAD_TOKEN_SECRET: secret('UPLOAD_TOKEN_SECRET'),
+  /** Lifetime of a presigned part URL. Default 15 minutes. */
+  PART_URL_EXPIRY_SECONDS: seconds('PART_URL_EXPIRY_SECONDS', 900),
+  /** How long an upload may take from create to complete. Default 7 days. */
+  UPLOAD_TTL_SECONDS: seconds('UPLOAD_TTL_SECONDS', 7 * 24 * 3600),
+  /** Largest upload accepted, in bytes. Default 5 TiB, S3's own limit. */
+  MAX_UPLOAD_BYTES: z.coerce
+    .number({ error: 'MAX_UPLOAD_BYTES must be a number of bytes' })
+    .int()
+    .positive()
+    .max(MAX_OBJECT_SIZE, 'MAX_UPLOAD_BYTES cannot exceed 5 TiB')
+    .default(MAX_OBJECT_SIZE),
+  /** Comma-separated content types accepted, `type/*` wildcards allowed. Default `video/*`. */
+  ALLOWED_CONTENT_TYPES: z
+    .string()
+    .default('video/*')
+    .transform((list) => list.split(',').map((item) => item.trim().toLowerCase()).filter(Boolean)),
+  /** Public (CDN) base URL that serves the bucket's `renditions/` prefix; playback URLs are built on it. */
+  PUBLIC_BASE_URL: z.string().url('PUBLIC_BASE_URL must be a URL').optional(),
+});
+
+export type EdgeConfig = z.infer<typeof EdgeConfigSchema>;
+
+export class EdgeConfigError extends Error {
+  override name = 'EdgeConfigError';
+}
+
+const parsed = new WeakMap<object, EdgeConfig>();
+
+/** Parses the Worker's bindings once per isolate; a bad value fails with a message naming the variable. */
+export function readEdgeConfig(env: EdgeBindings): EdgeConfig {
+  const cached = parsed.get(env);
+  if (cached) return cached;
+  const result = EdgeConfigSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new EdgeConfigError(`edge configuration is invalid: ${problems.join('; ')}`);
+  }
+  parsed.set(env, result.data);
+  return result.data;
+}
+
+/** Whether `contentType` matches one of the allowed patterns (`video/mp4`, `video/*`). */
+export function isAllowedContentType(config: EdgeConfig, contentType: string): boolean {
+  const type = contentType.toLowerCase();
+  return config.ALLOWED_CONTENT_TYPES.some((pattern) =>
+    pattern.endsWith('/*') ? type.startsWith(pattern.slice(0, -1)) : type === pattern,
+  );
+}

@@ -1,0 +1,163 @@
+import { AwsClient } from 'aws4fetch';
+import { readXml, writeXml } from './xml.js';
+import { S3RequestError, s3ErrorFrom } from './s3-error.js';
+
+export interface S3BucketOptions {
+  /** Base URL of the bucket (path or virtual-hosted style), without a trailing slash. */
+  bucketUrl: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** Fetch used for S3 calls; defaults to the global one. */
+  fetch?: typeof fetch;
+}
+
+/** Encodes a key for a URL path: each segment percent-encoded, `/` kept. */
+export function encodeKeyPath(key: string): string {
+  return key.split('/').map(encodeURIComponent).join('/');
+}
+
+/**
+ * The S3 calls the edge makes, signed with aws4fetch (SigV4 over WebCrypto, so it runs in
+ * workerd). Only multipart operations on sources and reads of output documents.
+ */
+export class S3Bucket {
+  readonly #aws: AwsClient;
+  readonly #base: string;
+  readonly #fetch: typeof fetch;
+
+  constructor(options: S3BucketOptions) {
+    this.#aws = new AwsClient({
+      accessKeyId: options.accessKeyId,
+      secretAccessKey: options.secretAccessKey,
+      service: 's3',
+      region: options.region,
+      retries: 0,
+    });
+    this.#base = options.bucketUrl.replace(/\/+$/, '');
+    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+  }
+
+  objectUrl(key: string): URL {
+    return new URL(`${this.#base}/${encodeKeyPath(key)}`);
+  }
+
+  async #send(operation: string, url: URL, init: RequestInit): Promise<Response> {
+    const signed = await this.#aws.sign(url.toString(), init);
+    const response = await this.#fetch(signed);
+    if (!response.ok) throw await s3ErrorFrom(operation, response);
+    return response;
+  }
+
+  async createMultipartUpload(key: string, contentType: string): Promise<string> {
+    const url = this.objectUrl(key);
+    url.search = 'uploads';
+    const response = await this.#send('CreateMultipartUpload', url, {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+    });
+    const doc = readXml(await response.text())['InitiateMultipartUploadResult'] as Record<string, unknown> | undefined;
+    const uploadId = doc?.['UploadId'];
+    if (typeof uploadId !== 'string' || uploadId === '') {
+      throw new S3RequestError('CreateMultipartUpload', 502, 'MissingUploadId', 'response had no UploadId');
+    }
+    return uploadId;
+  }
+
+  /**
+   * A presigned UploadPart URL valid for `expiresInSeconds`. `datetime` (`YYYYMMDDTHHMMSSZ`)
+   * fixes the signing time; by default it is now.
+   */
+  async presignUploadPart(
+    key: string,
+    uploadId: string,
+    partNumber: number,
+    expiresInSeconds: number,
+    datetime?: string,
+  ): Promise<string> {
+    const url = this.objectUrl(key);
+    url.searchParams.set('partNumber', String(partNumber));
+    url.searchParams.set('uploadId', uploadId);
+    url.searchParams.set('X-Amz-Expires', String(expiresInSeconds));
+    const signed = await this.#aws.sign(url.toString(), {
+      method: 'PUT',
+      aws: { signQuery: true, ...(datetime ? { datetime } : {}) },
+    });
+    return signed.url;
+  }
+
+  /** Completes the upload and returns the object's ETag. S3 may answer 200 with an error body. */
+  async completeMultipartUpload(
+    key: string,
+    uploadId: string,
+    parts: ReadonlyArray<{ partNumber: number; etag: string }>,
+  ): Promise<string> {
+    const url = this.objectUrl(key);
+    url.searchParams.set('uploadId', uploadId);
+    const body = writeXml({
+      CompleteMultipartUpload: {
+        Part: parts.map((part) => ({ PartNumber: part.partNumber, ETag: part.etag })),
+      },
+    });
+    const response = await this.#send('CompleteMultipartUpload', url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/xml' },
+      body,
+    });
+    const doc = readXml(await response.text());
+    const error = doc['Error'] as Record<string, unknown> | undefined;
+    if (error) {
+      throw new S3RequestError('CompleteMultipartUpload', 200, String(error['Code']), String(error['Message']));
+    }
+    const result = doc['CompleteMultipartUploadResult'] as Record<string, unknown> | undefined;
+    return String(result?.['ETag'] ?? '');
+  }
+
+  async abortMultipartUpload(key: string, uploadId: string): Promise<void> {
+    const url = this.objectUrl(key);
+    url.searchParams.set('uploadId', uploadId);
+    await this.#send('AbortMultipartUpload', url, { method: 'DELETE' });
+  }
+
+  /** Size and ETag of a stored object, or `null` when there is none. */
+  async headObject(key: string): Promise<{ size: number; etag: string } | null> {
+    const url = this.objectUrl(key);
+    const signed = await this.#aws.sign(url.toString(), { method: 'HEAD' });
+    const response = await this.#fetch(signed);
+    if (response.status === 404) return null;
+    if (!response.ok) throw new S3RequestError('HeadObject', response.status, `HTTP${response.status}`, 'head failed');
+    return {
+      size: Number(response.headers.get('content-length') ?? Number.NaN),
+      etag: response.headers.get('etag') ?? '',
+    };
+  }
+
+  async deleteObject(key: string): Promise<void> {
+    await this.#send('DeleteObject', this.objectUrl(key), { method: 'DELETE' });
+  }
+
+  /** Whether any object exists under `prefix` (ListObjectsV2, one key). */
+  async hasObjectUnder(prefix: string): Promise<boolean> {
+    // No trailing slash: path-style emulators sign the bucket path exactly as written.
+    const url = new URL(this.#base);
+    url.searchParams.set('list-type', '2');
+    url.searchParams.set('prefix', prefix);
+    url.searchParams.set('max-keys', '1');
+    const response = await this.#send('ListObjectsV2', url, { method: 'GET' });
+    const result = readXml(await response.text())['ListBucketResult'] as Record<string, unknown> | undefined;
+    return result?.['Contents'] !== undefined;
+  }
+
+  /** Reads a JSON document, or `null` when it does not exist. */
+  async getJson(key: string): Promise<unknown> {
+    const url = this.objectUrl(key);
+    const signed = await this.#aws.sign(url.toString(), { method: 'GET' });
+    const response = await this.#fetch(signed);
+    if (response.status === 404) {
+      await response.body?.cancel();
+      return null;
+    }
+    if (!response.ok) throw await s3ErrorFrom('GetObject', response);
+    return response.json();
+  }
+}

@@ -1,0 +1,45 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import { ZodError } from 'zod';
+import type { EdgeConfig } from './config.js';
+import type { S3Bucket } from './s3/s3-bucket.js';
+import { AuthError, ownerFromAuthorization } from './auth/bearer.js';
+
+/** Everything a procedure may use; built per request in `index.ts`, or by tests with `createCaller`. */
+export type EdgeContext = {
+  config: EdgeConfig;
+  bucket: S3Bucket;
+  /** The request's Authorization header. */
+  authorization: string | undefined;
+  /** The clock, injectable so expiry can be tested. */
+  now: () => Date;
+};
+
+/** Turns a zod failure into one readable line: `size: size must be at least 1 byte; ...`. */
+function describeZodError(error: ZodError): string {
+  return error.issues
+    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
+}
+
+const t = initTRPC.context<EdgeContext>().create({
+  errorFormatter({ shape, error }) {
+    const message = error.cause instanceof ZodError ? describeZodError(error.cause) : shape.message;
+    // Stack traces stay on the server.
+    const { stack: _stack, ...data } = shape.data;
+    return { ...shape, message, data };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** A procedure whose caller proved who they are; `ctx.owner` is the JWT subject. */
+export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {
+  try {
+    const owner = await ownerFromAuthorization(ctx.authorization, ctx.config.JWT_SECRET);
+    return await next({ ctx: { ...ctx, owner } });
+  } catch (error) {
+    if (error instanceof AuthError) throw new TRPCError({ code: 'UNAUTHORIZED', message: error.message });
+    throw error;
+  }
+});

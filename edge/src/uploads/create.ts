@@ -1,0 +1,37 @@
+import { TRPCError } from '@trpc/server';
+import { CreateUploadInput, CreateUploadOutput, newVideoId, planParts, sourceKey } from '@hoist/shared';
+import { isAllowedContentType } from '../config.js';
+import { signUploadToken } from '../auth/upload-token.js';
+import { authedProcedure } from '../trpc.js';
+import { toTrpcError } from './upload-errors.js';
+
+/** Starts a multipart upload under the caller's prefix and hands back a token that binds it. */
+export const createUpload = authedProcedure
+  .input(CreateUploadInput)
+  .output(CreateUploadOutput)
+  .mutation(async ({ ctx, input }) => {
+    if (!isAllowedContentType(ctx.config, input.contentType)) {
+      throw new TRPCError({
+        code: 'BAD_REQUEST',
+        message: `contentType ${input.contentType} is not accepted; allowed: ${ctx.config.ALLOWED_CONTENT_TYPES.join(', ')}`,
+      });
+    }
+    if (input.size > ctx.config.MAX_UPLOAD_BYTES) {
+      throw new TRPCError({
+        code: 'BAD_REQUEST',
+        message: `size ${input.size} is above this service's limit of ${ctx.config.MAX_UPLOAD_BYTES} bytes`,
+      });
+    }
+    const videoId = newVideoId();
+    const key = sourceKey(ctx.owner, videoId, input.fileName);
+    const plan = planParts(input.size);
+    const uploadId = await ctx.bucket.createMultipartUpload(key, input.contentType).catch((error: unknown) => {
+      throw toTrpcError(error);
+    });
+    const exp = Math.floor(ctx.now().getTime() / 1000) + ctx.config.UPLOAD_TTL_SECONDS;
+    const uploadToken = await signUploadToken(
+      { v: 1, videoId, key, uploadId, owner: ctx.owner, size: input.size, ...plan, exp },
+      ctx.config.UPLOAD_TOKEN_SECRET,
+    );
+    return { videoId, uploadToken, ...plan, expiresAt: new Date(exp * 1000).toISOString() };
+  });

@@ -1,0 +1,12 @@
+import { router } from '../trpc.js';
+import { abortUpload } from './abort.js';
+import { completeUpload } from './complete.js';
+import { createUpload } from './create.js';
+import { signParts } from './sign-parts.js';
+
+export const uploadsRouter = router({
+  create: createUpload,
+  signParts,
+  complete: completeUpload,
+  abort: abortUpload,
+});

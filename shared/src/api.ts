@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { VideoId } from './ids.js';
+import { MAX_OBJECT_SIZE, MAX_PARTS, MAX_SIGN_BATCH } from './limits.js';
+import { VideoState } from './status.js';
+
+/** A part number as S3 numbers them: 1 to 10,000. */
+export const PartNumber = z
+  .number()
+  .int('part number must be a whole number')
+  .min(1, 'part numbers start at 1')
+  .max(MAX_PARTS, `part numbers end at ${MAX_PARTS}`);
+
+export const UploadToken = z.string().min(1, 'uploadToken is required').max(4096, 'uploadToken is too long');
+
+export const CreateUploadInput = z.object({
+  fileName: z.string().min(1, 'fileName is required').max(1024, 'fileName is longer than 1024 characters'),
+  size: z
+    .number()
+    .int('size must be a whole number of bytes')
+    .min(1, 'size must be at least 1 byte')
+    .max(MAX_OBJECT_SIZE, 'size is above the 5 TiB S3 object limit'),
+  contentType: z
+    .string()
+    .regex(/^[\w.+-]+\/[\w.+-]+$/, 'contentType must look like type/subtype, e.g. video/mp4'),
+});
+export type CreateUploadInput = z.infer<typeof CreateUploadInput>;
+
+export const CreateUploadOutput = z.object({
+  videoId: VideoId,
+  uploadToken: UploadToken,
+  partSize: z.number().int().positive(),
+  partCount: z.number().int().positive(),
+  /** When the upload token expires (ISO 8601); the upload must complete before then. */
+  expiresAt: z.string().datetime(),
+});
+export type CreateUploadOutput = z.infer<typeof CreateUploadOutput>;
+
+export const SignPartsInput = z.object({
+  uploadToken: UploadToken,
+  partNumbers: z
+    .array(PartNumber)
+    .min(1, 'ask for at least one part')
+    .max(MAX_SIGN_BATCH, `at most ${MAX_SIGN_BATCH} parts per batch`),
+});
+export type SignPartsInput = z.infer<typeof SignPartsInput>;
+
+export const SignedPart = z.object({
+  partNumber: PartNumber,
+  url: z.string().url(),
+  /** When the URL stops working (ISO 8601). */
+  expiresAt: z.string().datetime(),
+});
+export type SignedPart = z.infer<typeof SignedPart>;
+
+export const SignPartsOutput = z.object({ parts: z.array(SignedPart) });
+export type SignPartsOutput = z.infer<typeof SignPartsOutput>;
+
+export const CompletedPart = z.object({
+  partNumber: PartNumber,
+  etag: z.string().min(1, 'etag is required').max(256),
+});
+export type CompletedPart = z.infer<typeof CompletedPart>;
+
+export const CompleteUploadInput = z.object({
+  uploadToken: UploadToken,
+  parts: z.array(CompletedPart).min(1, 'complete needs at least one part').max(MAX_PARTS),
+});
+export type CompleteUploadInput = z.infer<typeof CompleteUploadInput>;
+
+export const CompleteUploadOutput = z.object({
+  videoId: VideoId,
+  size: z.number().int().positive(),
+  etag: z.string(),
+});
+export type CompleteUploadOutput = z.infer<typeof CompleteUploadOutput>;
+
+export const AbortUploadInput = z.object({ uploadToken: UploadToken });
+export type AbortUploadInput = z.infer<typeof AbortUploadInput>;
+
+export const VideoStatusInput = z.object({ videoId: VideoId });
+export type VideoStatusInput = z.infer<typeof VideoStatusInput>;
+
+export const PlaybackRendition = z.object({
+  height: z.number().int().positive(),
+  width: z.number().int().positive(),
+  bandwidth: z.number().int().positive(),
+  url: z.string().url(),
+});
+
+export const VideoStatusOutput = z.object({
+  videoId: VideoId,
+  /** `queued` from the moment the source is stored until the fleet picks it up. */
+  state: VideoState,
+  /** 0 to 1 across the whole job. */
+  progress: z.number().min(0).max(1),
+  error: z.string().optional(),
+  masterUrl: z.string().url().optional(),
+  posterUrl: z.string().url().optional(),
+  renditions: z.array(PlaybackRendition),
+  durationSeconds: z.number().nonnegative().optional(),
+});
+export type VideoStatusOutput = z.infer<typeof VideoStatusOutput>;

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { VideoId } from './ids.js';
+
+/** One rung of the HLS ladder: the output size and its rate targets. */
+export const Rung = z.object({
+  /** The rung's name in lines: the output's short side (720 for both 1280×720 and 720×1280). */
+  label: z.number().int().positive(),
+  /** Output size, both even. */
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  /** Target video bits per second (ffmpeg `-b:v`). */
+  videoBitrate: z.number().int().positive(),
+  /** Peak video bits per second (`-maxrate`); `-bufsize` is twice this. */
+  maxVideoBitrate: z.number().int().positive(),
+  audioBitrate: z.number().int().positive(),
+});
+export type Rung = z.infer<typeof Rung>;
+
+/** What a piscina worker receives to encode one rendition: everything it needs, nothing shared. */
+export const TranscodeTask = z.object({
+  videoId: VideoId,
+  ffmpegPath: z.string().min(1),
+  sourcePath: z.string().min(1),
+  /** Folder the rendition's playlist and segments are written to; created by the task. */
+  outputDir: z.string().min(1),
+  rung: Rung,
+  /** Constant output frame rate (variable-rate sources are made constant). */
+  frameRate: z.number().positive().max(120),
+  hasAudio: z.boolean(),
+  /** Seconds between keyframes; the same on every rung so players can switch. */
+  keyframeSeconds: z.number().positive(),
+  /** Target HLS segment length in seconds; a multiple of `keyframeSeconds`. */
+  segmentSeconds: z.number().positive(),
+  /** Source duration, for progress; 0 when unknown. */
+  durationSeconds: z.number().nonnegative(),
+  /** x264 preset: speed against size. */
+  preset: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']),
+});
+export type TranscodeTask = z.infer<typeof TranscodeTask>;
+
+/** A finished rendition, as the task reports it back. */
+export const TranscodeResult = z.object({
+  label: z.number().int().positive(),
+  playlistFile: z.string(),
+  segmentFiles: z.array(z.string()).min(1),
+  bytes: z.number().int().nonnegative(),
+  elapsedMs: z.number().nonnegative(),
+});
+export type TranscodeResult = z.infer<typeof TranscodeResult>;
+
+/** Progress a task posts on its MessagePort while ffmpeg runs. */
+export const TranscodeProgress = z.object({
+  label: z.number().int().positive(),
+  /** 0 to 1 for this rendition. */
+  fraction: z.number().min(0).max(1),
+});
+export type TranscodeProgress = z.infer<typeof TranscodeProgress>;

@@ -1,0 +1,54 @@
+import { availableParallelism, tmpdir } from 'node:os';
+import { z } from 'zod';
+import { DEFAULT_LADDER } from '../transcode/ladder.js';
+
+const count = (name: string, fallback: number) =>
+  z.coerce
+    .number({ error: `${name} must be a number` })
+    .int(`${name} must be a whole number`)
+    .min(1, `${name} must be at least 1`)
+    .default(fallback);
+
+const FleetEnv = z.object({
+  JOB_QUEUE_URL: z.string({ error: 'JOB_QUEUE_URL is not set' }).url('JOB_QUEUE_URL must be the SQS queue URL'),
+  S3_BUCKET: z.string({ error: 'S3_BUCKET is not set' }).min(3, 'S3_BUCKET must be a bucket name'),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  /** Endpoint overrides, for the local emulators; unset in AWS. */
+  S3_ENDPOINT: z.string().url('S3_ENDPOINT must be a URL').optional(),
+  SQS_ENDPOINT: z.string().url('SQS_ENDPOINT must be a URL').optional(),
+  /** Jobs (videos) processed at once. Default 1. */
+  JOB_CONCURRENCY: count('JOB_CONCURRENCY', 1),
+  /** Worker threads, so ffmpeg processes at once. Default: the machine's cores. */
+  POOL_SIZE: count('POOL_SIZE', availableParallelism()),
+  /** Scratch space for sources and renditions. Default: the OS temp folder. */
+  TEMP_DIR: z.string().min(1).default(tmpdir()),
+  /** Rung labels (short side in pixels), comma-separated. Default 1080,720,480,360. */
+  LADDER: z
+    .string()
+    .default(DEFAULT_LADDER.join(','))
+    .transform((list, ctx) => {
+      const labels = list.split(',').map((item) => Number(item.trim()));
+      if (labels.some((n) => !Number.isInteger(n) || n < 2 || n > 4320)) {
+        ctx.addIssue({ code: 'custom', message: `LADDER must be comma-separated heights between 2 and 4320 (got ${list})` });
+        return z.NEVER;
+      }
+      return labels;
+    }),
+  X264_PRESET: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']).default('veryfast'),
+  /** Seconds a received message stays hidden; the heartbeat renews it at a third of this. Default 120. */
+  VISIBILITY_TIMEOUT_SECONDS: count('VISIBILITY_TIMEOUT_SECONDS', 120),
+  /** Seconds SIGTERM waits for running jobs before releasing them. Default 60. */
+  DRAIN_SECONDS: count('DRAIN_SECONDS', 60),
+});
+
+export type FleetConfig = z.infer<typeof FleetEnv>;
+
+/** Reads the fleet's environment once at start-up; a bad value stops it with the variable's name. */
+export function readFleetConfig(env: NodeJS.ProcessEnv = process.env): FleetConfig {
+  const result = FleetEnv.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`fleet configuration is invalid: ${problems.join('; ')}`);
+  }
+  return result.data;
+}

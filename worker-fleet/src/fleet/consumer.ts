@@ -1,0 +1,153 @@
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  ReceiveMessageCommand,
+  type Message,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import { TranscodeJob } from '@hoist/shared';
+import type { Logger } from '../logger.js';
+import { JobError } from './job-errors.js';
+import type { JobOutcome } from './run-transcode-job.js';
+
+export interface JobConsumerOptions {
+  sqs: SQSClient;
+  queueUrl: string;
+  /** Runs one job; resolves when it is finished (ready, failed for good, or a duplicate). */
+  runJob: (job: TranscodeJob, signal: AbortSignal) => Promise<JobOutcome>;
+  logger: Logger;
+  /** Jobs at once. */
+  concurrency: number;
+  /** Visibility timeout in seconds; the heartbeat extends it every third of this. */
+  visibilityTimeoutSeconds: number;
+  /** Long-poll wait in seconds (SQS allows up to 20). Default 20. */
+  waitTimeSeconds?: number;
+}
+
+/**
+ * Long-polls the job queue and runs up to `concurrency` jobs at once. A message is deleted
+ * only when its job is done; while it runs a heartbeat keeps it hidden; a retryable failure
+ * makes it visible again after a backoff; a message that is not a job is left to the
+ * dead-letter queue after its receives run out.
+ */
+export class JobConsumer {
+  readonly #options: JobConsumerOptions;
+  readonly #running = new Set<Promise<void>>();
+  #stopping = false;
+  #pollAbort = new AbortController();
+  readonly #jobAbort = new AbortController();
+
+  constructor(options: JobConsumerOptions) {
+    this.#options = options;
+  }
+
+  /** Polls until `stop()`; resolves once polling has stopped (jobs may still be running). */
+  async run(): Promise<void> {
+    const { sqs, queueUrl, logger } = this.#options;
+    while (!this.#stopping) {
+      const free = this.#options.concurrency - this.#running.size;
+      if (free <= 0) {
+        await Promise.race(this.#running);
+        continue;
+      }
+      let messages: Message[] = [];
+      try {
+        const response = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: Math.min(10, free),
+            WaitTimeSeconds: this.#options.waitTimeSeconds ?? 20,
+            MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
+          }),
+          { abortSignal: this.#pollAbort.signal },
+        );
+        messages = response.Messages ?? [];
+      } catch (error) {
+        if (this.#stopping) break;
+        logger.error('receive failed; retrying', { error: String(error) });
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        continue;
+      }
+      for (const message of messages) {
+        const task = this.#handle(message).finally(() => this.#running.delete(task));
+        this.#running.add(task);
+      }
+    }
+  }
+
+  /** Jobs running now. */
+  get active(): number {
+    return this.#running.size;
+  }
+
+  /**
+   * Stops polling and waits up to `drainMs` for running jobs; jobs still running then are
+   * cancelled and their messages made visible at once, for another worker.
+   */
+  async stop(drainMs: number): Promise<void> {
+    this.#stopping = true;
+    this.#pollAbort.abort();
+    const drained = Promise.all(this.#running).then(() => true);
+    const timedOut = new Promise<false>((resolve) => setTimeout(() => resolve(false), drainMs).unref());
+    if (!(await Promise.race([drained, timedOut]))) {
+      this.#jobAbort.abort(new Error('fleet shutting down'));
+      await Promise.all(this.#running);
+    }
+  }
+
+  async #handle(message: Message): Promise<void> {
+    const { sqs, queueUrl, logger } = this.#options;
+    const receipt = message.ReceiptHandle!;
+    const parsed = parseJob(message.Body);
+    if (!parsed.success) {
+      // Retrying will not fix a malformed message; after maxReceiveCount it lands in the DLQ.
+      logger.error('message is not a TranscodeJob; leaving it for the dead-letter queue', {
+        messageId: message.MessageId,
+        reason: parsed.reason,
+      });
+      await this.#setVisibility(receipt, 0);
+      return;
+    }
+    const job = parsed.job;
+    const heartbeatMs = (this.#options.visibilityTimeoutSeconds * 1000) / 3;
+    const heartbeat = setInterval(() => {
+      void this.#setVisibility(receipt, this.#options.visibilityTimeoutSeconds).catch((error: unknown) =>
+        logger.warn('heartbeat failed', { videoId: job.videoId, error: String(error) }),
+      );
+    }, heartbeatMs);
+    try {
+      logger.info('job started', { videoId: job.videoId, key: job.key, receiveCount: message.Attributes?.['ApproximateReceiveCount'] });
+      const outcome = await this.#options.runJob(job, this.#jobAbort.signal);
+      clearInterval(heartbeat);
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: receipt }));
+      logger.info('job finished', { videoId: job.videoId, outcome });
+    } catch (error) {
+      clearInterval(heartbeat);
+      const retryable = !(error instanceof JobError) || error.retryable;
+      const receives = Number(message.Attributes?.['ApproximateReceiveCount'] ?? 1);
+      // Exponential backoff by receive count, capped well inside SQS's 12-hour limit.
+      const delay = this.#jobAbort.signal.aborted ? 0 : Math.min(900, 10 * 2 ** (receives - 1));
+      logger.error('job failed', { videoId: job.videoId, retryable, retryInSeconds: delay, error: String(error) });
+      await this.#setVisibility(receipt, retryable ? delay : 0).catch(() => {});
+    }
+  }
+
+  #setVisibility(receipt: string, seconds: number) {
+    return this.#options.sqs.send(
+      new ChangeMessageVisibilityCommand({ QueueUrl: this.#options.queueUrl, ReceiptHandle: receipt, VisibilityTimeout: seconds }),
+    );
+  }
+}
+
+function parseJob(body: string | undefined): { success: true; job: TranscodeJob } | { success: false; reason: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(body ?? '');
+  } catch {
+    return { success: false, reason: 'body is not JSON' };
+  }
+  const result = TranscodeJob.safeParse(json);
+  return result.success
+    ? { success: true, job: result.data }
+    : { success: false, reason: result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+}

@@ -1,0 +1,52 @@
+import { jsonLogger } from '../logger.js';
+import { S3Store } from '../storage/s3-store.js';
+import { ffmpegVersion, resolveFfmpegBinaries } from '../transcode/ffmpeg-binaries.js';
+import { RenditionPool } from '../transcode/rendition-pool.js';
+import { createAwsClients } from './clients.js';
+import { readFleetConfig } from './config.js';
+import { JobConsumer } from './consumer.js';
+import { runTranscodeJob } from './run-transcode-job.js';
+
+/** The fleet process: one per machine, started by systemd or the local stack. */
+async function main(): Promise<void> {
+  const logger = jsonLogger('fleet');
+  const config = readFleetConfig();
+  const binaries = resolveFfmpegBinaries();
+  logger.info('ffmpeg found', { source: binaries.source, ffmpeg: binaries.ffmpeg, version: await ffmpegVersion(binaries.ffmpeg) });
+  const { s3, sqs } = createAwsClients(config);
+  const store = new S3Store(s3, config.S3_BUCKET);
+  const pool = new RenditionPool({ threads: config.POOL_SIZE });
+  const consumer = new JobConsumer({
+    sqs,
+    queueUrl: config.JOB_QUEUE_URL,
+    logger,
+    concurrency: config.JOB_CONCURRENCY,
+    visibilityTimeoutSeconds: config.VISIBILITY_TIMEOUT_SECONDS,
+    runJob: (job, signal) =>
+      runTranscodeJob(job, { store, pool, binaries, tempDir: config.TEMP_DIR, ladder: config.LADDER, preset: config.X264_PRESET, logger }, signal),
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('stopping: finishing running jobs', { signal, running: consumer.active, drainSeconds: config.DRAIN_SECONDS });
+    void consumer
+      .stop(config.DRAIN_SECONDS * 1000)
+      .then(() => pool.destroy())
+      .then(() => {
+        logger.info('stopped');
+        process.exit(0);
+      });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+
+  logger.info('polling', { queueUrl: config.JOB_QUEUE_URL, bucket: config.S3_BUCKET, concurrency: config.JOB_CONCURRENCY, poolSize: config.POOL_SIZE });
+  await consumer.run();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`fleet failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,189 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  VideoStatusDocument,
+  outputKeys,
+  type RenditionEntry,
+  type Rung,
+  type TranscodeJob,
+  type TranscodeResult,
+  type VideoManifest,
+} from '@hoist/shared';
+import type { Logger } from '../logger.js';
+import type { S3Store } from '../storage/s3-store.js';
+import type { FfmpegBinaries } from '../transcode/ffmpeg-binaries.js';
+import { hlsCodecs, h264Level } from '../transcode/h264-level.js';
+import { chooseLadder } from '../transcode/ladder.js';
+import { masterPlaylist, measuredBandwidth, segmentDurations, type MasterVariant } from '../transcode/playlists.js';
+import { extractPoster } from '../transcode/poster.js';
+import { UnusableMediaError, probeSource, type SourceInfo } from '../transcode/probe.js';
+import type { RenditionPool } from '../transcode/rendition-pool.js';
+import { JobError } from './job-errors.js';
+import { StatusReporter } from './status-reporter.js';
+
+export interface TranscodeJobDeps {
+  store: S3Store;
+  pool: RenditionPool;
+  binaries: FfmpegBinaries;
+  /** Parent folder for each job's scratch space. */
+  tempDir: string;
+  /** Rung labels to offer, e.g. [1080, 720, 480, 360]. */
+  ladder: readonly number[];
+  preset: 'ultrafast' | 'superfast' | 'veryfast' | 'faster' | 'fast' | 'medium' | 'slow';
+  logger: Logger;
+}
+
+export type JobOutcome = 'ready' | 'failed' | 'duplicate';
+
+/** Keyframe spacing and segment length, the same on every rung (Apple recommends 2 s and about 6 s; 4 s starts faster). */
+const KEYFRAME_SECONDS = 2;
+const SEGMENT_SECONDS = 4;
+
+/** Share of the progress bar each phase takes. */
+const PROGRESS = { probed: 0.05, transcoded: 0.9 } as const;
+
+/**
+ * Runs one job from source to `ready`: download, probe, choose the ladder, encode every rung
+ * in the pool, publish each rung as it lands (lowest usually first, so playback can start
+ * early), then the poster, the manifest and the final status. A file that is not usable video
+ * ends `failed` with the reason; anything else is a retryable `JobError`.
+ */
+export async function runTranscodeJob(job: TranscodeJob, deps: TranscodeJobDeps, signal?: AbortSignal): Promise<JobOutcome> {
+  const { store, logger } = deps;
+  const existing = VideoStatusDocument.safeParse(await store.getJson(outputKeys.status(job.videoId)));
+  if (existing.success && existing.data.state === 'ready' && existing.data.sourceEtag === job.etag) {
+    logger.info('already ready from this source; nothing to do', { videoId: job.videoId });
+    return 'duplicate';
+  }
+  const receivedAt = new Date();
+  const status = new StatusReporter(store, job);
+  const workDir = await mkdtemp(join(deps.tempDir, `hoist-${job.videoId}-`));
+  try {
+    await status.set({ state: 'probing' }, 0);
+    const sourcePath = join(workDir, 'source');
+    const probeStarted = performance.now();
+    await store.download(job.key, sourcePath);
+    let source: SourceInfo;
+    try {
+      source = await probeSource(deps.binaries.ffprobe, sourcePath);
+    } catch (error) {
+      if (error instanceof UnusableMediaError) {
+        await status.set({ state: 'failed', error: error.message });
+        logger.warn('source is not usable video', { videoId: job.videoId, reason: error.message });
+        return 'failed';
+      }
+      throw error;
+    }
+    const probeMs = performance.now() - probeStarted;
+    const ladder = chooseLadder(source, deps.ladder);
+    logger.info('probed', { videoId: job.videoId, source, rungs: ladder.map((r) => `${r.width}x${r.height}`) });
+
+    await status.set({ state: 'transcoding' }, PROGRESS.probed);
+    const transcodeStarted = performance.now();
+    const fractions = new Map<number, number>();
+    const published: Array<MasterVariant & { bytes: number; segments: number }> = [];
+    await Promise.all(
+      ladder.map(async (rung) => {
+        const result = await deps.pool.run(
+          {
+            videoId: job.videoId,
+            ffmpegPath: deps.binaries.ffmpeg,
+            sourcePath,
+            outputDir: join(workDir, `${rung.label}p`),
+            rung,
+            frameRate: source.frameRate,
+            hasAudio: source.hasAudio,
+            keyframeSeconds: KEYFRAME_SECONDS,
+            segmentSeconds: SEGMENT_SECONDS,
+            durationSeconds: source.durationSeconds,
+            preset: deps.preset,
+          },
+          {
+            ...(signal ? { signal } : {}),
+            onProgress: ({ label, fraction }) => {
+              fractions.set(label, fraction);
+              const done = [...fractions.values()].reduce((a, b) => a + b, 0) / ladder.length;
+              status.progress(PROGRESS.probed + done * (PROGRESS.transcoded - PROGRESS.probed));
+            },
+          },
+        );
+        const variant = await publishRendition(job, rung, result, source, join(workDir, `${rung.label}p`), store);
+        published.push(variant);
+        await store.put(outputKeys.master(job.videoId), masterPlaylist(published));
+        await status.addRendition(toEntry(variant));
+        logger.info('rendition published', { videoId: job.videoId, label: rung.label, elapsedMs: Math.round(result.elapsedMs) });
+      }),
+    );
+    const transcodeMs = performance.now() - transcodeStarted;
+
+    await status.set({ state: 'publishing' }, PROGRESS.transcoded);
+    const publishStarted = performance.now();
+    const top = ladder[ladder.length - 1]!;
+    const posterPath = join(workDir, 'poster.jpg');
+    await extractPoster(deps.binaries.ffmpeg, sourcePath, posterPath, source.durationSeconds, top.width, top.height);
+    await store.putFile(outputKeys.poster(job.videoId), posterPath);
+    const manifest: VideoManifest = {
+      videoId: job.videoId,
+      owner: job.owner,
+      source: { key: job.key, etag: job.etag, size: job.size },
+      durationSeconds: source.durationSeconds,
+      master: 'master.m3u8',
+      poster: 'poster.jpg',
+      renditions: published
+        .sort((a, b) => a.bandwidth - b.bandwidth)
+        .map((v) => ({ ...toEntry(v), bytes: v.bytes, segments: v.segments })),
+      timings: {
+        receivedAt: receivedAt.toISOString(),
+        finishedAt: new Date().toISOString(),
+        probeMs: Math.round(probeMs),
+        transcodeMs: Math.round(transcodeMs),
+        publishMs: Math.round(performance.now() - publishStarted),
+      },
+    };
+    await store.putJson(outputKeys.manifest(job.videoId), manifest);
+    await status.set({ state: 'ready', durationSeconds: source.durationSeconds }, 1);
+    return 'ready';
+  } catch (error) {
+    if (error instanceof JobError) throw error;
+    throw new JobError(`job for ${job.videoId} failed: ${error instanceof Error ? error.message : String(error)}`, job.videoId, true, {
+      cause: error,
+    });
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+function toEntry(variant: MasterVariant): RenditionEntry {
+  return { height: variant.height, width: variant.width, bandwidth: variant.bandwidth, codecs: variant.codecs, playlist: variant.playlist };
+}
+
+/** Uploads a rendition's segments, then its playlist (so a listed playlist never points at a missing segment). */
+async function publishRendition(
+  job: TranscodeJob,
+  rung: Rung,
+  result: TranscodeResult,
+  source: SourceInfo,
+  dir: string,
+  store: S3Store,
+): Promise<MasterVariant & { bytes: number; segments: number }> {
+  const sizes: number[] = [];
+  for (const file of result.segmentFiles) {
+    const path = join(dir, file);
+    sizes.push((await stat(path)).size);
+    await store.putFile(outputKeys.rendition(job.videoId, rung.label, file), path);
+  }
+  const playlist = await readFile(join(dir, result.playlistFile), 'utf8');
+  await store.put(outputKeys.rendition(job.videoId, rung.label, result.playlistFile), playlist);
+  const { peak, average } = measuredBandwidth(segmentDurations(playlist), sizes);
+  return {
+    height: rung.height,
+    width: rung.width,
+    bandwidth: peak,
+    averageBandwidth: average,
+    codecs: hlsCodecs(h264Level(rung.width, rung.height, source.frameRate).idc, source.hasAudio),
+    frameRate: source.frameRate,
+    playlist: `${rung.label}p/${result.playlistFile}`,
+    bytes: result.bytes,
+    segments: result.segmentFiles.length,
+  };
+}

@@ -1,0 +1,27 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { z } from 'zod';
+import { jsonLogger } from '../logger.js';
+import { createS3EventHandler } from './s3-event-handler.js';
+
+export { createS3EventHandler, JobEnqueueError } from './s3-event-handler.js';
+export { jobFromRecord } from './event-records.js';
+
+const LambdaEnv = z.object({
+  JOB_QUEUE_URL: z.string({ error: 'JOB_QUEUE_URL is not set' }).url('JOB_QUEUE_URL must be the queue URL'),
+  AWS_REGION: z.string().default('us-east-1'),
+});
+
+let handleEvent: ReturnType<typeof createS3EventHandler> | undefined;
+
+/** The deployed Lambda entry point: config read once per container. */
+export async function handler(event: unknown) {
+  if (!handleEvent) {
+    const env = LambdaEnv.parse(process.env);
+    handleEvent = createS3EventHandler({
+      sqs: new SQSClient({ region: env.AWS_REGION }),
+      queueUrl: env.JOB_QUEUE_URL,
+      logger: jsonLogger('s3-event-lambda'),
+    });
+  }
+  return handleEvent(event);
+}

@@ -1,0 +1,97 @@
+import { spawn } from 'node:child_process';
+import { mkdir, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TranscodeResult, TranscodeTask } from '@hoist/shared';
+import { h264Level } from './h264-level.js';
+
+export const PLAYLIST_FILE = 'index.m3u8';
+
+export class FfmpegError extends Error {
+  override name = 'FfmpegError';
+}
+
+/** The ffmpeg arguments for one rendition: H.264 High + AAC into VOD HLS, keyframes on a fixed grid. */
+export function renditionArgs(task: TranscodeTask): string[] {
+  const { rung } = task;
+  const gop = Math.max(1, Math.round(task.frameRate * task.keyframeSeconds));
+  const level = h264Level(rung.width, rung.height, task.frameRate).level;
+  return [
+    '-hide_banner', '-nostdin', '-y', '-loglevel', 'error',
+    '-i', task.sourcePath,
+    '-map', '0:v:0',
+    ...(task.hasAudio ? ['-map', '0:a:0'] : []),
+    // Scale to the rung, then 8-bit 4:2:0 whatever the source (10-bit and HDR included).
+    '-vf', `scale=${rung.width}:${rung.height}:flags=bicubic,setsar=1,format=yuv420p`,
+    // Constant frame rate: variable-rate sources are resampled so segments line up.
+    '-r', String(task.frameRate), '-vsync', 'cfr',
+    '-c:v', 'libx264', '-preset', task.preset, '-profile:v', 'high', '-level', level,
+    '-b:v', String(rung.videoBitrate), '-maxrate', String(rung.maxVideoBitrate), '-bufsize', String(2 * rung.maxVideoBitrate),
+    // The same keyframe grid on every rung, so players can switch at any segment boundary.
+    '-g', String(gop), '-keyint_min', String(gop), '-sc_threshold', '0',
+    '-force_key_frames', `expr:gte(t,n_forced*${task.keyframeSeconds})`,
+    ...(task.hasAudio ? ['-c:a', 'aac', '-b:a', String(rung.audioBitrate), '-ac', '2', '-ar', '48000'] : ['-an']),
+    '-f', 'hls', '-hls_time', String(task.segmentSeconds), '-hls_playlist_type', 'vod',
+    '-hls_segment_filename', join(task.outputDir, 'segment_%05d.ts'),
+    '-progress', 'pipe:1', '-nostats',
+    join(task.outputDir, PLAYLIST_FILE),
+  ];
+}
+
+export interface TranscodeOptions {
+  /** Called with 0..1 as ffmpeg reports its position. */
+  onProgress?: (fraction: number) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Encodes one rendition by supervising one ffmpeg process: progress parsed from its
+ * `-progress` output, killed on abort, its last error line kept when it fails.
+ */
+export async function transcodeRendition(task: TranscodeTask, options: TranscodeOptions = {}): Promise<TranscodeResult> {
+  const started = performance.now();
+  await mkdir(task.outputDir, { recursive: true });
+  options.signal?.throwIfAborted();
+  const child = spawn(task.ffmpegPath, renditionArgs(task), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const onAbort = () => child.kill('SIGKILL');
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-4000);
+  });
+  let pending = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    pending += chunk;
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      const match = /^out_time_(?:us|ms)=(\d+)/.exec(line);
+      if (match && task.durationSeconds > 0) {
+        options.onProgress?.(Math.min(1, Number(match[1]) / 1e6 / task.durationSeconds));
+      }
+    }
+  });
+
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', resolve);
+  }).finally(() => options.signal?.removeEventListener('abort', onAbort));
+
+  if (options.signal?.aborted) throw options.signal.reason ?? new Error('transcode aborted');
+  if (code !== 0) {
+    const lastLine = stderr.trim().split('\n').pop() ?? '';
+    throw new FfmpegError(`ffmpeg failed for ${task.rung.label}p (exit ${code}): ${lastLine}`);
+  }
+  options.onProgress?.(1);
+  const files = await readdir(task.outputDir);
+  const segmentFiles = files.filter((f) => f.endsWith('.ts')).sort();
+  let bytes = 0;
+  for (const file of files) bytes += (await stat(join(task.outputDir, file))).size;
+  return {
+    label: task.rung.label,
+    playlistFile: PLAYLIST_FILE,
+    segmentFiles,
+    bytes,
+    elapsedMs: performance.now() - started,
+  };
+}
