@@ -6,6 +6,12 @@ import type { EdgeContext } from '../trpc.js';
 /** Maps an S3 failure onto the closed set of tRPC codes, keeping S3's code and message only. */
 export function toTrpcError(error: unknown): unknown {
   if (!(error instanceof S3RequestError)) return error;
+  if (error.code === 'MethodNotAllowed' || error.code === 'NotImplemented') {
+    return new TRPCError({
+      code: 'NOT_IMPLEMENTED',
+      message: `this S3 endpoint does not implement ${error.operation} (${error.code})`,
+    });
+  }
   const code =
     error.code === 'NoSuchUpload' || error.code === 'NoSuchKey'
       ? 'NOT_FOUND'

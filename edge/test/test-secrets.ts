@@ -1,0 +1,5 @@
+/** Secrets the workerd test Worker is configured with; tests sign tokens with the same ones. */
+export const TEST_SECRETS = {
+  jwt: 'test-jwt-secret-0123456789abcdef0123456789',
+  uploadToken: 'test-upload-token-secret-0123456789abcdef',
+} as const;

@@ -1,0 +1,67 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VideoManifest } from '@hoist/shared';
+import { REPO_ROOT } from '../../dev/stack.js';
+import { decodeFully, makeTestClip, probeStreams } from '../support/clips.js';
+import { startTestStack, type TestStack } from '../support/test-stack.js';
+
+let stack: TestStack;
+let dir: string;
+
+beforeAll(async () => {
+  [stack, dir] = await Promise.all([
+    startTestStack({ fleet: true, fleetEnv: { LADDER: '360,240', X264_PRESET: 'ultrafast', POOL_SIZE: '2' } }),
+    mkdtemp(join(tmpdir(), 'hoist-e2e-')),
+  ]);
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('one video end to end: hoist upload -> S3 -> event -> SQS -> fleet -> status', () => {
+  it('uploads a generated clip with the CLI and ends with a playable master playlist', async () => {
+    const clip = join(dir, 'test pattern.mp4');
+    await makeTestClip(clip, { width: 640, height: 360, seconds: 4 });
+
+    // The real CLI, as a user runs it, against the edge in workerd.
+    const { stdout } = await promisify(execFile)(process.execPath, [join(REPO_ROOT, 'client/bin/hoist.js'), 'upload', clip], {
+      env: { ...process.env, HOIST_ENDPOINT: stack.apiUrl, HOIST_TOKEN: stack.token },
+      timeout: 240_000,
+    }).catch((error: { stdout?: string; stderr?: string }) => {
+      throw new Error(`hoist upload failed:\n${error.stdout}\n${error.stderr}\n--- stack ---\n${stack.lines.slice(-40).join('\n')}`);
+    });
+    const videoId = /uploaded .* as video ([0-9a-z]{26})/.exec(stdout)?.[1];
+    const masterUrl = /^ready: (\S+)$/m.exec(stdout)?.[1];
+    expect(videoId, stdout).toBeDefined();
+    expect(masterUrl).toBe(`${stack.bucketUrl}/renditions/${videoId}/master.m3u8`);
+
+    // The stored source is exactly the bytes uploaded.
+    const source = await fetch(`${stack.bucketUrl}/uploads/${stack.owner}/${videoId}/${encodeURIComponent('test pattern.mp4')}`);
+    const hash = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+    expect(hash(new Uint8Array(await source.arrayBuffer()))).toBe(hash(await readFile(clip)));
+
+    // The master playlist lists every rendition, and each one decodes.
+    const master = await (await fetch(masterUrl!)).text();
+    const variants = master.split('\n').filter((line) => line.endsWith('.m3u8'));
+    expect(variants.sort()).toEqual(['240p/index.m3u8', '360p/index.m3u8']);
+    for (const variant of variants) {
+      const url = new URL(variant, masterUrl).href;
+      await decodeFully(url);
+      const video = (await probeStreams(url)).find((s) => s.codec_type === 'video');
+      expect(video?.codec_name).toBe('h264');
+    }
+    // ffprobe reads the master playlist itself over HTTP, as a player would.
+    const streams = await probeStreams(masterUrl!);
+    expect(streams.filter((s) => s.codec_type === 'video').map((s) => s.height).sort()).toEqual([240, 360]);
+
+    const manifest = VideoManifest.parse(await (await fetch(`${stack.bucketUrl}/renditions/${videoId}/manifest.json`)).json());
+    expect(manifest.source.size).toBe((await readFile(clip)).length);
+  });
+});

@@ -1,0 +1,39 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { resolveFfmpegBinaries } from '../../worker-fleet/src/transcode/ffmpeg-binaries.js';
+
+export interface ClipOptions {
+  width?: number;
+  height?: number;
+  seconds?: number;
+  /** Include a 440 Hz tone. Default true. */
+  audio?: boolean;
+}
+
+/** Generates a test-pattern clip (with a tone) with the real ffmpeg: what tests upload. */
+export async function makeTestClip(path: string, options: ClipOptions = {}): Promise<void> {
+  const { width = 640, height = 360, seconds = 3, audio = true } = options;
+  const { ffmpeg } = resolveFfmpegBinaries();
+  await promisify(execFile)(ffmpeg, [
+    '-hide_banner', '-loglevel', 'error', '-y',
+    '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=25`,
+    ...(audio ? ['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000'] : []),
+    '-t', String(seconds),
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p',
+    ...(audio ? ['-c:a', 'aac', '-shortest'] : []),
+    path,
+  ]);
+}
+
+/** ffprobe's view of a media URL or file: codec and size of each stream; throws if it cannot decode. */
+export async function probeStreams(target: string): Promise<Array<{ codec_type: string; codec_name: string; width?: number; height?: number }>> {
+  const { ffprobe } = resolveFfmpegBinaries();
+  const { stdout } = await promisify(execFile)(ffprobe, ['-v', 'error', '-print_format', 'json', '-show_streams', target]);
+  return (JSON.parse(stdout) as { streams: Array<{ codec_type: string; codec_name: string; width?: number; height?: number }> }).streams;
+}
+
+/** Decodes every frame of `target` with ffmpeg (output discarded); rejects on any decode error. */
+export async function decodeFully(target: string): Promise<void> {
+  const { ffmpeg } = resolveFfmpegBinaries();
+  await promisify(execFile)(ffmpeg, ['-v', 'error', '-xerror', '-i', target, '-f', 'null', '-']);
+}

@@ -1,0 +1,49 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../../dev/ports.js';
+import { startStack, type RunningStack } from '../../dev/stack.js';
+import { silentLogger } from '../../worker-fleet/src/logger.js';
+
+export interface TestStack extends RunningStack {
+  dataDir: string;
+  /** Every line the stack's processes printed, for failure messages. */
+  lines: string[];
+}
+
+/**
+ * The same local stack `npm start` runs, on free loopback ports and a throwaway data folder,
+ * removed again by `stop()`.
+ */
+export async function startTestStack(options: { fleet: boolean; fleetEnv?: Record<string, string> }): Promise<TestStack> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'hoist-stack-test-'));
+  const lines: string[] = [];
+  try {
+    const stack = await startStack(
+      {
+        s3Port: await freePort(),
+        sqsPort: await freePort(),
+        edgePort: await freePort(),
+        edgeInspectorPort: await freePort(),
+        dataDir,
+        bucket: 'hoist-test',
+        queueName: 'hoist-test-jobs',
+        localOwner: 'tester',
+        fleetEnv: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...options.fleetEnv },
+      },
+      { fleet: options.fleet, output: (line) => lines.push(line), logger: silentLogger },
+    );
+    return {
+      ...stack,
+      dataDir,
+      lines,
+      stop: async () => {
+        await stack.stop();
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { jobFromRecord } from './event-records.js';
+
+const videoId = 'abcdefghjkmnpqrstvwxyz0123';
+const record = (key: string, eventName = 'ObjectCreated:CompleteMultipartUpload') => ({
+  eventSource: 'aws:s3',
+  eventName,
+  eventTime: '2026-11-24T10:00:00.000Z',
+  s3: { bucket: { name: 'hoist' }, object: { key, size: 1234, eTag: 'abc123-2', sequencer: '0055AED6DCD90281E5' } },
+});
+
+describe('jobFromRecord', () => {
+  it('turns a new source into a job, decoding the key', () => {
+    const outcome = jobFromRecord(record(`uploads/alice/${videoId}/My+Clip%2B%C3%BCn%C3%AF.mp4`));
+    expect(outcome).toEqual({
+      kind: 'job',
+      job: {
+        kind: 'transcode',
+        version: 1,
+        videoId,
+        owner: 'alice',
+        bucket: 'hoist',
+        key: `uploads/alice/${videoId}/My Clip+ünï.mp4`,
+        size: 1234,
+        etag: 'abc123-2',
+        sequencer: '0055AED6DCD90281E5',
+        eventTime: '2026-11-24T10:00:00.000Z',
+      },
+    });
+  });
+
+  it('passes over other prefixes and other events, and says why', () => {
+    expect(jobFromRecord(record(`renditions/${videoId}/status.json`))).toMatchObject({ kind: 'skipped' });
+    expect(jobFromRecord(record(`uploads/alice/${videoId}/a.mp4`, 'ObjectRemoved:Delete'))).toMatchObject({
+      kind: 'skipped',
+      reason: 'event ObjectRemoved:Delete is not an object creation',
+    });
+  });
+
+  it('names what is wrong with a malformed record', () => {
+    expect(jobFromRecord({ eventSource: 'aws:s3' })).toMatchObject({ kind: 'invalid' });
+    expect(jobFromRecord(record(`uploads/alice/${videoId}/%E0%A4%A.mp4`))).toMatchObject({ kind: 'invalid' });
+  });
+});

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { TranscodeJob, encodeS3EventKey, newVideoId } from '@hoist/shared';
+import { freePort } from '../../dev/ports.js';
+import { SQS_EMULATOR_CREDENTIALS, startSqsEmulator, type SqsEmulator } from '../../dev/sqs-emulator.js';
+import { createS3EventHandler } from '../src/lambda/s3-event-handler.js';
+import { silentLogger } from '../src/logger.js';
+
+let sqsEmulator: SqsEmulator;
+let sqs: SQSClient;
+
+beforeAll(async () => {
+  sqsEmulator = await startSqsEmulator({ port: await freePort(), queueName: 'jobs', visibilityTimeoutSeconds: 30, maxReceiveCount: 3 });
+  sqs = new SQSClient({ endpoint: sqsEmulator.endpoint, region: 'us-east-1', credentials: SQS_EMULATOR_CREDENTIALS });
+});
+
+afterAll(async () => {
+  sqs.destroy();
+  await sqsEmulator.stop();
+});
+
+async function drain(): Promise<TranscodeJob[]> {
+  const jobs: TranscodeJob[] = [];
+  for (;;) {
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: sqsEmulator.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+    if (Messages.length === 0) return jobs;
+    for (const message of Messages) {
+      jobs.push(TranscodeJob.parse(JSON.parse(message.Body!)));
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: sqsEmulator.queueUrl, ReceiptHandle: message.ReceiptHandle }));
+    }
+  }
+}
+
+const record = (key: string, eventName = 'ObjectCreated:CompleteMultipartUpload') => ({
+  eventSource: 'aws:s3',
+  eventName,
+  eventTime: new Date().toISOString(),
+  s3: { bucket: { name: 'hoist' }, object: { key: encodeS3EventKey(key), size: 42, eTag: 'etag-1', sequencer: '01' } },
+});
+
+describe('S3-event Lambda handler against the SQS emulator', () => {
+  it('queues one job per new source across batches of ten, skipping everything else', async () => {
+    const handle = createS3EventHandler({ sqs, queueUrl: sqsEmulator.queueUrl, logger: silentLogger });
+    const names = Array.from({ length: 12 }, (_, i) => (i % 3 === 0 ? `clip ${i} + ünïcödé.mp4` : `clip-${i}.mov`));
+    const sources = names.map((name) => `uploads/alice/${newVideoId()}/${name}`);
+    const result = await handle({
+      Records: [
+        ...sources.map((key) => record(key)),
+        record(`renditions/${newVideoId()}/master.m3u8`, 'ObjectCreated:Put'),
+        record(sources[0]!, 'ObjectRemoved:Delete'),
+        { eventSource: 'aws:s3', eventName: 'ObjectCreated:Put' },
+      ],
+    });
+    expect(result).toEqual({ queued: 12, skipped: 2, invalid: 1 });
+    const jobs = await drain();
+    expect(jobs.map((job) => job.key).sort()).toEqual([...sources].sort());
+    expect(jobs.every((job) => job.owner === 'alice' && job.size === 42 && job.etag === 'etag-1')).toBe(true);
+  });
+
+  it('refuses an event that is not an S3 notification', async () => {
+    const handle = createS3EventHandler({ sqs, queueUrl: sqsEmulator.queueUrl, logger: silentLogger });
+    await expect(handle({ hello: 'world' })).rejects.toThrow('event is not an S3 notification: it has no Records array');
+  });
+
+  it('throws when jobs cannot be queued, so Lambda retries the event', async () => {
+    const handle = createS3EventHandler({ sqs, queueUrl: `${sqsEmulator.queueUrl}-missing`, logger: silentLogger, attempts: 2 });
+    await expect(handle({ Records: [record(`uploads/alice/${newVideoId()}/a.mp4`)] })).rejects.toThrow(/1 of 1 jobs could not be queued/);
+  });
+});
