@@ -10,7 +10,7 @@ export default defineConfig({
     // Two cores: integration suites start emulators, workerd and ffmpeg.
     maxWorkers: 2,
     projects: [
-      { test: { name: 'shared', include: ['shared/src/**/*.test.ts'] } },
+      { test: { name: 'shared', include: ['shared/**/*.test.ts'] } },
       'edge/vitest.config.ts',
       { test: { name: 'client', include: ['client/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 } },
       { test: { name: 'worker-fleet', include: ['worker-fleet/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 60_000 } },
