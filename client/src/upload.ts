@@ -66,14 +66,17 @@ export async function upload(source: PartSource, options: UploadOptions): Promis
     for (let n = first; n <= plan.partCount && partNumbers.length < MAX_SIGN_BATCH; n++) {
       if (!etags.has(n)) partNumbers.push(n);
     }
-    const { parts } = await api.uploads.signParts.mutate({ uploadToken: created.uploadToken, partNumbers }, { signal });
+    const { parts } = await api.uploads.signParts.mutate(
+      { uploadToken: created.uploadToken, parts: partNumbers.map((partNumber) => ({ partNumber })) },
+      { signal },
+    );
     for (const part of parts) urls.set(part.partNumber, part);
   };
 
-  const urlFor = async (partNumber: number): Promise<string> => {
+  const urlFor = async (partNumber: number): Promise<SignedPart> => {
     for (;;) {
       const known = urls.get(partNumber);
-      if (known && Date.parse(known.expiresAt) - Date.now() > URL_REFRESH_MARGIN_MS) return known.url;
+      if (known && Date.parse(known.expiresAt) - Date.now() > URL_REFRESH_MARGIN_MS) return known;
       // One signing request at a time; others wait for it and look again.
       if (!signing) signing = signFrom(partNumber).finally(() => (signing = undefined));
       await signing;
@@ -84,10 +87,10 @@ export async function upload(source: PartSource, options: UploadOptions): Promis
     const { start, end } = partRange(plan, source.size, partNumber);
     const body = await source.read(start, end);
     for (let attempt = 1; ; attempt++) {
-      const url = await urlFor(partNumber);
+      const signed = await urlFor(partNumber);
       let failure: string;
       try {
-        const response = await doFetch(url, { method: 'PUT', body, signal: stopParts.signal });
+        const response = await doFetch(signed.url, { method: 'PUT', body, headers: signed.headers, signal: stopParts.signal });
         if (response.ok) {
           const etag = response.headers.get('etag');
           await response.body?.cancel();

@@ -20,8 +20,19 @@ const EdgeConfigSchema = z.object({
   S3_REGION: z.string().min(1).default('us-east-1'),
   S3_ACCESS_KEY_ID: z.string({ error: 'S3_ACCESS_KEY_ID is not set (a Worker secret)' }).min(1),
   S3_SECRET_ACCESS_KEY: z.string({ error: 'S3_SECRET_ACCESS_KEY is not set (a Worker secret)' }).min(1),
-  /** HS256 secret that verifies callers' bearer JWTs. */
-  JWT_SECRET: secret('JWT_SECRET'),
+  /** HS256 secret that verifies callers' bearer JWTs. Set this or JWKS_URL. */
+  JWT_SECRET: secret('JWT_SECRET').optional(),
+  /** JWKS endpoint of an identity provider; RS256 and ES256 tokens are verified against its keys. */
+  JWKS_URL: z.string().url('JWKS_URL must be a URL').optional(),
+  /** Required `iss` claim, when set. */
+  JWT_ISSUER: z.string().min(1).optional(),
+  /** Required `aud` claim, when set. */
+  JWT_AUDIENCE: z.string().min(1).optional(),
+  /** Origins allowed to call the API from a browser, comma-separated; `*` for any. Default `*`. */
+  CORS_ORIGINS: z
+    .string()
+    .default('*')
+    .transform((list) => list.split(',').map((item) => item.trim()).filter(Boolean)),
   /** HMAC secret that signs upload tokens; distinct from JWT_SECRET so neither can forge the other. */
   UPLOAD_TOKEN_SECRET: secret('UPLOAD_TOKEN_SECRET'),
   /** Lifetime of a presigned part URL. Default 15 minutes. */
@@ -42,6 +53,11 @@ const EdgeConfigSchema = z.object({
     .transform((list) => list.split(',').map((item) => item.trim().toLowerCase()).filter(Boolean)),
   /** Public (CDN) base URL that serves the bucket's `renditions/` prefix; playback URLs are built on it. */
   PUBLIC_BASE_URL: z.string().url('PUBLIC_BASE_URL must be a URL').optional(),
+  /** Lifetime of playback URLs when there is no PUBLIC_BASE_URL. Default 6 hours. */
+  PLAYBACK_URL_EXPIRY_SECONDS: seconds('PLAYBACK_URL_EXPIRY_SECONDS', 6 * 3600),
+}).refine((config) => config.JWT_SECRET !== undefined || config.JWKS_URL !== undefined, {
+  message: 'set JWT_SECRET (HS256) or JWKS_URL (RS256/ES256) so callers can be verified',
+  path: ['JWT_SECRET'],
 });
 
 export type EdgeConfig = z.infer<typeof EdgeConfigSchema>;

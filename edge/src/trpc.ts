@@ -2,12 +2,17 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { EdgeConfig } from './config.js';
 import type { S3Bucket } from './s3/s3-bucket.js';
+import type { UrlPresigner } from './s3/url-presigner.js';
 import { AuthError, ownerFromAuthorization } from './auth/bearer.js';
 
 /** Everything a procedure may use; built per request in `index.ts`, or by tests with `createCaller`. */
 export type EdgeContext = {
   config: EdgeConfig;
   bucket: S3Bucket;
+  /** Signs part and single-PUT URLs: the hot path. */
+  presigner: UrlPresigner;
+  /** The edge's own origin as the caller reached it, for links back to it. */
+  origin: string;
   /** The request's Authorization header. */
   authorization: string | undefined;
   /** The clock, injectable so expiry can be tested. */
@@ -36,7 +41,7 @@ export const createCallerFactory = t.createCallerFactory;
 /** A procedure whose caller proved who they are; `ctx.owner` is the JWT subject. */
 export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {
   try {
-    const owner = await ownerFromAuthorization(ctx.authorization, ctx.config.JWT_SECRET);
+    const owner = await ownerFromAuthorization(ctx.authorization, ctx.config);
     return await next({ ctx: { ...ctx, owner } });
   } catch (error) {
     if (error instanceof AuthError) throw new TRPCError({ code: 'UNAUTHORIZED', message: error.message });

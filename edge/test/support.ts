@@ -1,28 +1,47 @@
-import { env } from 'cloudflare:test';
+import { env, exports } from 'cloudflare:workers';
 import { sign } from 'hono/jwt';
-import { readEdgeConfig } from '../src/config.js';
 import { appRouter } from '../src/router.js';
-import { S3Bucket } from '../src/s3/s3-bucket.js';
-import { createCallerFactory } from '../src/trpc.js';
+import { edgeServices } from '../src/services.js';
+import { createCallerFactory, type EdgeContext } from '../src/trpc.js';
 import { TEST_SECRETS } from './test-secrets.js';
 
-export const config = readEdgeConfig(env as unknown as Record<string, unknown>);
-
-export const bucket = new S3Bucket({
-  bucketUrl: config.S3_BUCKET_URL,
-  region: config.S3_REGION,
-  accessKeyId: config.S3_ACCESS_KEY_ID,
-  secretAccessKey: config.S3_SECRET_ACCESS_KEY,
-});
+export const services = edgeServices(env as unknown as Record<string, unknown>);
+export const { config, bucket, presigner } = services;
 
 export function bearer(owner: string, expiresInSeconds = 3600): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return sign({ sub: owner, iat: now, exp: now + expiresInSeconds }, TEST_SECRETS.jwt, 'HS256').then((t) => `Bearer ${t}`);
 }
 
-/** A server-side caller for `owner`, with the clock given (default: now). */
-export async function callerFor(owner: string, now: () => Date = () => new Date()) {
-  return createCallerFactory(appRouter)({ config, bucket, authorization: await bearer(owner), now });
+/** A server-side caller for `owner`; the clock and config can be swapped. */
+export async function callerFor(owner: string, overrides: { now?: () => Date; config?: Partial<EdgeContext['config']> } = {}) {
+  return createCallerFactory(appRouter)({
+    ...services,
+    config: { ...config, ...overrides.config },
+    origin: 'http://edge.test',
+    authorization: await bearer(owner),
+    now: overrides.now ?? (() => new Date()),
+  });
+}
+
+/** Calls a procedure over HTTP, as a client does; returns the status and the error message, if any. */
+export async function callHttp(
+  procedure: string,
+  input: unknown,
+  options: { authorization?: string | null; kind?: 'query' | 'mutation' } = {},
+): Promise<{ status: number; message?: string; data?: unknown }> {
+  const authorization = options.authorization === undefined ? await bearer('alice') : options.authorization;
+  const headers: Record<string, string> = authorization ? { authorization } : {};
+  const response =
+    options.kind === 'query'
+      ? await exports.default.fetch(`http://edge.test/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`, { headers })
+      : await exports.default.fetch(`http://edge.test/trpc/${procedure}`, {
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: JSON.stringify(input),
+        });
+  const body = (await response.json()) as { error?: { message: string }; result?: { data: unknown } };
+  return { status: response.status, ...(body.error ? { message: body.error.message } : { data: body.result?.data }) };
 }
 
 /** Deterministic bytes, so what S3 stored can be compared with what was sent. */
@@ -39,4 +58,9 @@ export function patternBytes(length: number, seed = 7): Uint8Array<ArrayBuffer> 
 export async function sha256Hex(bytes: ArrayBuffer | Uint8Array<ArrayBuffer>): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', bytes);
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export async function sha256Base64(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return btoa(String.fromCharCode(...digest));
 }

@@ -12,6 +12,15 @@ export const PartNumber = z
 
 export const UploadToken = z.string().min(1, 'uploadToken is required').max(4096, 'uploadToken is too long');
 
+/** Checksum algorithms a client may sign into its part URLs; S3 then rejects a corrupted part. */
+export const ChecksumAlgorithm = z.enum(['sha256', 'crc32c']);
+export type ChecksumAlgorithm = z.infer<typeof ChecksumAlgorithm>;
+
+/** A part checksum as S3 expects it in `x-amz-checksum-*`: base64 of the raw digest. */
+export const PartChecksum = z
+  .string()
+  .regex(/^(?:[A-Za-z0-9+/]{43}=|[A-Za-z0-9+/]{6}==)$/, 'checksum must be the base64 SHA-256 (44 characters) or CRC32C (8 characters) of the part');
+
 export const CreateUploadInput = z.object({
   fileName: z.string().min(1, 'fileName is required').max(1024, 'fileName is longer than 1024 characters'),
   size: z
@@ -22,12 +31,22 @@ export const CreateUploadInput = z.object({
   contentType: z
     .string()
     .regex(/^[\w.+-]+\/[\w.+-]+$/, 'contentType must look like type/subtype, e.g. video/mp4'),
+  /** Sign each part's checksum of this kind into its URL. */
+  checksum: ChecksumAlgorithm.optional(),
 });
 export type CreateUploadInput = z.infer<typeof CreateUploadInput>;
+
+/**
+ * `multipart`: parts signed with UploadPart, then `complete`. `single`: the file fits in one
+ * part, so part 1 is signed as one PutObject; `complete` then only confirms what S3 stored.
+ */
+export const UploadMode = z.enum(['multipart', 'single']);
+export type UploadMode = z.infer<typeof UploadMode>;
 
 export const CreateUploadOutput = z.object({
   videoId: VideoId,
   uploadToken: UploadToken,
+  mode: UploadMode,
   partSize: z.number().int().positive(),
   partCount: z.number().int().positive(),
   /** When the upload token expires (ISO 8601); the upload must complete before then. */
@@ -35,10 +54,16 @@ export const CreateUploadOutput = z.object({
 });
 export type CreateUploadOutput = z.infer<typeof CreateUploadOutput>;
 
+export const PartToSign = z.object({
+  partNumber: PartNumber,
+  /** The part's checksum, required when the upload was created with `checksum`. */
+  checksum: PartChecksum.optional(),
+});
+
 export const SignPartsInput = z.object({
   uploadToken: UploadToken,
-  partNumbers: z
-    .array(PartNumber)
+  parts: z
+    .array(PartToSign)
     .min(1, 'ask for at least one part')
     .max(MAX_SIGN_BATCH, `at most ${MAX_SIGN_BATCH} parts per batch`),
 });
@@ -47,6 +72,8 @@ export type SignPartsInput = z.infer<typeof SignPartsInput>;
 export const SignedPart = z.object({
   partNumber: PartNumber,
   url: z.string().url(),
+  /** Headers the PUT must carry exactly (the checksum, when one was signed). */
+  headers: z.record(z.string(), z.string()),
   /** When the URL stops working (ISO 8601). */
   expiresAt: z.string().datetime(),
 });
@@ -55,9 +82,15 @@ export type SignedPart = z.infer<typeof SignedPart>;
 export const SignPartsOutput = z.object({ parts: z.array(SignedPart) });
 export type SignPartsOutput = z.infer<typeof SignPartsOutput>;
 
+/** An ETag exactly as S3 returns it for a part: the quoted hex MD5 (quotes optional here). */
+export const PartEtag = z
+  .string()
+  .regex(/^"?[0-9a-fA-F]{32}"?$/, 'etag must be the ETag header S3 returned for the part (a quoted 32-digit hex)');
+
 export const CompletedPart = z.object({
   partNumber: PartNumber,
-  etag: z.string().min(1, 'etag is required').max(256),
+  etag: PartEtag,
+  checksum: PartChecksum.optional(),
 });
 export type CompletedPart = z.infer<typeof CompletedPart>;
 
@@ -74,6 +107,19 @@ export const CompleteUploadOutput = z.object({
 });
 export type CompleteUploadOutput = z.infer<typeof CompleteUploadOutput>;
 
+export const ListPartsInput = z.object({ uploadToken: UploadToken });
+export type ListPartsInput = z.infer<typeof ListPartsInput>;
+
+export const StoredPart = z.object({
+  partNumber: PartNumber,
+  etag: z.string(),
+  size: z.number().int().nonnegative(),
+});
+export type StoredPart = z.infer<typeof StoredPart>;
+
+export const ListPartsOutput = z.object({ parts: z.array(StoredPart) });
+export type ListPartsOutput = z.infer<typeof ListPartsOutput>;
+
 export const AbortUploadInput = z.object({ uploadToken: UploadToken });
 export type AbortUploadInput = z.infer<typeof AbortUploadInput>;
 
@@ -81,6 +127,8 @@ export const VideoStatusInput = z.object({ videoId: VideoId });
 export type VideoStatusInput = z.infer<typeof VideoStatusInput>;
 
 export const PlaybackRendition = z.object({
+  /** The rung's name: its short side in pixels. */
+  label: z.number().int().positive(),
   height: z.number().int().positive(),
   width: z.number().int().positive(),
   bandwidth: z.number().int().positive(),

@@ -7,6 +7,8 @@ export type VideoState = z.infer<typeof VideoState>;
 
 /** One rendition of the ladder as it appears in the status and manifest documents. */
 export const RenditionEntry = z.object({
+  /** The rung's name: its short side in pixels (720 for 1280×720 and for 720×1280). */
+  label: z.number().int().positive(),
   height: z.number().int().positive(),
   width: z.number().int().positive(),
   /** Peak bits per second, as advertised in the master playlist's BANDWIDTH. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OwnerId, VideoId } from '@hoist/shared';
+import { ChecksumAlgorithm, OwnerId, UploadMode, VideoId } from '@hoist/shared';
 import { fromBase64Url, toBase64Url } from './base64url.js';
 
 /**
@@ -10,7 +10,11 @@ export const UploadClaims = z.object({
   v: z.literal(1),
   videoId: VideoId,
   key: z.string().min(1),
-  uploadId: z.string().min(1),
+  mode: UploadMode,
+  /** S3's multipart upload id; empty in `single` mode. */
+  uploadId: z.string(),
+  contentType: z.string(),
+  checksum: ChecksumAlgorithm.optional(),
   owner: OwnerId,
   size: z.number().int().positive(),
   partSize: z.number().int().positive(),

@@ -12,9 +12,12 @@ export interface S3BucketOptions {
   fetch?: typeof fetch;
 }
 
-/** Encodes a key for a URL path: each segment percent-encoded, `/` kept. */
+/** Encodes a key for a URL path as SigV4 canonicalises it: each segment RFC 3986-encoded, `/` kept. */
 export function encodeKeyPath(key: string): string {
-  return key.split('/').map(encodeURIComponent).join('/');
+  return key
+    .split('/')
+    .map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
+    .join('/');
 }
 
 /**
@@ -49,12 +52,16 @@ export class S3Bucket {
     return response;
   }
 
-  async createMultipartUpload(key: string, contentType: string): Promise<string> {
+  /** Starts a multipart upload; with `checksum`, S3 will demand and verify that checksum on every part. */
+  async createMultipartUpload(key: string, contentType: string, checksum?: 'sha256' | 'crc32c'): Promise<string> {
     const url = this.objectUrl(key);
     url.search = 'uploads';
     const response = await this.#send('CreateMultipartUpload', url, {
       method: 'POST',
-      headers: { 'content-type': contentType },
+      headers: {
+        'content-type': contentType,
+        ...(checksum ? { 'x-amz-checksum-algorithm': checksum.toUpperCase() } : {}),
+      },
     });
     const doc = readXml(await response.text())['InitiateMultipartUploadResult'] as Record<string, unknown> | undefined;
     const uploadId = doc?.['UploadId'];
@@ -64,39 +71,23 @@ export class S3Bucket {
     return uploadId;
   }
 
-  /**
-   * A presigned UploadPart URL valid for `expiresInSeconds`. `datetime` (`YYYYMMDDTHHMMSSZ`)
-   * fixes the signing time; by default it is now.
-   */
-  async presignUploadPart(
-    key: string,
-    uploadId: string,
-    partNumber: number,
-    expiresInSeconds: number,
-    datetime?: string,
-  ): Promise<string> {
-    const url = this.objectUrl(key);
-    url.searchParams.set('partNumber', String(partNumber));
-    url.searchParams.set('uploadId', uploadId);
-    url.searchParams.set('X-Amz-Expires', String(expiresInSeconds));
-    const signed = await this.#aws.sign(url.toString(), {
-      method: 'PUT',
-      aws: { signQuery: true, ...(datetime ? { datetime } : {}) },
-    });
-    return signed.url;
-  }
-
   /** Completes the upload and returns the object's ETag. S3 may answer 200 with an error body. */
   async completeMultipartUpload(
     key: string,
     uploadId: string,
-    parts: ReadonlyArray<{ partNumber: number; etag: string }>,
+    parts: ReadonlyArray<{ partNumber: number; etag: string; checksum?: string | undefined }>,
+    checksum?: 'sha256' | 'crc32c',
   ): Promise<string> {
     const url = this.objectUrl(key);
     url.searchParams.set('uploadId', uploadId);
     const body = writeXml({
       CompleteMultipartUpload: {
-        Part: parts.map((part) => ({ PartNumber: part.partNumber, ETag: part.etag })),
+        Part: parts.map((part) => ({
+          PartNumber: part.partNumber,
+          ETag: part.etag.startsWith('"') ? part.etag : `"${part.etag}"`,
+          ...(checksum === 'sha256' ? { ChecksumSHA256: part.checksum } : {}),
+          ...(checksum === 'crc32c' ? { ChecksumCRC32C: part.checksum } : {}),
+        })),
       },
     });
     const response = await this.#send('CompleteMultipartUpload', url, {
@@ -111,6 +102,25 @@ export class S3Bucket {
     }
     const result = doc['CompleteMultipartUploadResult'] as Record<string, unknown> | undefined;
     return String(result?.['ETag'] ?? '');
+  }
+
+  /** Every part S3 holds for the upload, following ListParts' pages. */
+  async listParts(key: string, uploadId: string): Promise<Array<{ partNumber: number; etag: string; size: number }>> {
+    const parts: Array<{ partNumber: number; etag: string; size: number }> = [];
+    let marker = '0';
+    for (;;) {
+      const url = this.objectUrl(key);
+      url.searchParams.set('uploadId', uploadId);
+      url.searchParams.set('part-number-marker', marker);
+      const response = await this.#send('ListParts', url, { method: 'GET' });
+      const result = readXml(await response.text())['ListPartsResult'] as Record<string, unknown> | undefined;
+      const page = result?.['Part'];
+      for (const part of (Array.isArray(page) ? page : page ? [page] : []) as Array<Record<string, string>>) {
+        parts.push({ partNumber: Number(part['PartNumber']), etag: String(part['ETag']), size: Number(part['Size']) });
+      }
+      if (result?.['IsTruncated'] !== 'true') return parts;
+      marker = String(result['NextPartNumberMarker']);
+    }
   }
 
   async abortMultipartUpload(key: string, uploadId: string): Promise<void> {
@@ -148,8 +158,8 @@ export class S3Bucket {
     return result?.['Contents'] !== undefined;
   }
 
-  /** Reads a JSON document, or `null` when it does not exist. */
-  async getJson(key: string): Promise<unknown> {
+  /** Reads a small text object, or `null` when it does not exist. */
+  async getText(key: string): Promise<string | null> {
     const url = this.objectUrl(key);
     const signed = await this.#aws.sign(url.toString(), { method: 'GET' });
     const response = await this.#fetch(signed);
@@ -158,6 +168,12 @@ export class S3Bucket {
       return null;
     }
     if (!response.ok) throw await s3ErrorFrom('GetObject', response);
-    return response.json();
+    return response.text();
+  }
+
+  /** Reads a JSON document, or `null` when it does not exist. */
+  async getJson(key: string): Promise<unknown> {
+    const text = await this.getText(key);
+    return text === null ? null : (JSON.parse(text) as unknown);
   }
 }

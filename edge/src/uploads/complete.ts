@@ -31,9 +31,19 @@ export const completeUpload = authedProcedure
     const claims = await claimsFor(ctx, input.uploadToken);
     const problem = partListProblem(input.parts, claims.partCount);
     if (problem) throw new TRPCError({ code: 'BAD_REQUEST', message: problem });
+    if (claims.checksum && input.parts.some((part) => !part.checksum)) {
+      throw new TRPCError({ code: 'BAD_REQUEST', message: `every part needs its ${claims.checksum} checksum: the upload was created with one` });
+    }
     try {
-      const etag = await ctx.bucket.completeMultipartUpload(claims.key, claims.uploadId, input.parts);
+      // A single PUT is already an object; completing it means confirming what S3 stored.
+      const etag =
+        claims.mode === 'single'
+          ? ''
+          : await ctx.bucket.completeMultipartUpload(claims.key, claims.uploadId, input.parts, claims.checksum);
       const stored = await ctx.bucket.headObject(claims.key);
+      if (!stored && claims.mode === 'single') {
+        throw new TRPCError({ code: 'BAD_REQUEST', message: 'nothing was stored: PUT the file to its signed URL first' });
+      }
       if (!stored || stored.size !== claims.size) {
         await ctx.bucket.deleteObject(claims.key);
         throw new TRPCError({

@@ -5,7 +5,10 @@ import { signUploadToken } from '../auth/upload-token.js';
 import { authedProcedure } from '../trpc.js';
 import { toTrpcError } from './upload-errors.js';
 
-/** Starts a multipart upload under the caller's prefix and hands back a token that binds it. */
+/**
+ * Starts an upload under the caller's prefix and hands back a token that binds it. A file
+ * that fits in one part skips multipart altogether: its one part is signed as a PutObject.
+ */
 export const createUpload = authedProcedure
   .input(CreateUploadInput)
   .output(CreateUploadOutput)
@@ -25,13 +28,29 @@ export const createUpload = authedProcedure
     const videoId = newVideoId();
     const key = sourceKey(ctx.owner, videoId, input.fileName);
     const plan = planParts(input.size);
-    const uploadId = await ctx.bucket.createMultipartUpload(key, input.contentType).catch((error: unknown) => {
-      throw toTrpcError(error);
-    });
+    const mode = plan.partCount === 1 ? 'single' : 'multipart';
+    const uploadId =
+      mode === 'single'
+        ? ''
+        : await ctx.bucket.createMultipartUpload(key, input.contentType, input.checksum).catch((error: unknown) => {
+            throw toTrpcError(error);
+          });
     const exp = Math.floor(ctx.now().getTime() / 1000) + ctx.config.UPLOAD_TTL_SECONDS;
     const uploadToken = await signUploadToken(
-      { v: 1, videoId, key, uploadId, owner: ctx.owner, size: input.size, ...plan, exp },
+      {
+        v: 1,
+        videoId,
+        key,
+        mode,
+        uploadId,
+        contentType: input.contentType,
+        ...(input.checksum ? { checksum: input.checksum } : {}),
+        owner: ctx.owner,
+        size: input.size,
+        ...plan,
+        exp,
+      },
       ctx.config.UPLOAD_TOKEN_SECRET,
     );
-    return { videoId, uploadToken, ...plan, expiresAt: new Date(exp * 1000).toISOString() };
+    return { videoId, uploadToken, mode, ...plan, expiresAt: new Date(exp * 1000).toISOString() };
   });

@@ -3,6 +3,9 @@ import { S3RequestError } from '../s3/s3-error.js';
 import { UploadTokenError, verifyUploadToken, type UploadClaims } from '../auth/upload-token.js';
 import type { EdgeContext } from '../trpc.js';
 
+/** S3 error codes that mean the caller sent something wrong (a part's ETag, size or checksum). */
+const CLIENT_FAULTS = new Set(['InvalidPart', 'InvalidPartOrder', 'EntityTooSmall', 'EntityTooLarge', 'BadDigest', 'InvalidRequest']);
+
 /** Maps an S3 failure onto the closed set of tRPC codes, keeping S3's code and message only. */
 export function toTrpcError(error: unknown): unknown {
   if (!(error instanceof S3RequestError)) return error;
@@ -15,7 +18,7 @@ export function toTrpcError(error: unknown): unknown {
   const code =
     error.code === 'NoSuchUpload' || error.code === 'NoSuchKey'
       ? 'NOT_FOUND'
-      : error.code === 'InvalidPart' || error.code === 'InvalidPartOrder' || error.code === 'EntityTooSmall'
+      : CLIENT_FAULTS.has(error.code)
         ? 'BAD_REQUEST'
         : 'INTERNAL_SERVER_ERROR';
   return new TRPCError({ code, message: error.message });

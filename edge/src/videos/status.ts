@@ -1,15 +1,8 @@
 import { TRPCError } from '@trpc/server';
-import {
-  UPLOADS_PREFIX,
-  VideoStatusDocument,
-  VideoStatusInput,
-  VideoStatusOutput,
-  outputKeys,
-  renditionsPrefix,
-} from '@hoist/shared';
+import { UPLOADS_PREFIX, VideoStatusDocument, VideoStatusInput, VideoStatusOutput, outputKeys } from '@hoist/shared';
 import { authedProcedure, router } from '../trpc.js';
 import { toTrpcError } from '../uploads/upload-errors.js';
-import { encodeKeyPath } from '../s3/s3-bucket.js';
+import { playbackUrls } from './playback-urls.js';
 
 /**
  * Reports a video's processing from the fleet's `status.json`. Before the fleet has written
@@ -20,40 +13,35 @@ export const videoStatus = authedProcedure
   .output(VideoStatusOutput)
   .query(async ({ ctx, input }) => {
     const { videoId } = input;
-    const raw = await ctx.bucket.getJson(outputKeys.status(videoId)).catch((error: unknown) => {
+    const notFound = () => new TRPCError({ code: 'NOT_FOUND', message: `no finished upload with videoId ${videoId}` });
+    let raw: unknown;
+    try {
+      raw = await ctx.bucket.getJson(outputKeys.status(videoId));
+      if (raw === null) {
+        if (!(await ctx.bucket.hasObjectUnder(`${UPLOADS_PREFIX}${ctx.owner}/${videoId}/`))) throw notFound();
+        return { videoId, state: 'queued' as const, progress: 0, renditions: [] };
+      }
+    } catch (error) {
       throw toTrpcError(error);
-    });
-    if (raw === null) {
-      const stored = await ctx.bucket.hasObjectUnder(`${UPLOADS_PREFIX}${ctx.owner}/${videoId}/`);
-      if (!stored) throw new TRPCError({ code: 'NOT_FOUND', message: `no finished upload with videoId ${videoId}` });
-      return { videoId, state: 'queued' as const, progress: 0, renditions: [] };
     }
     const parsed = VideoStatusDocument.safeParse(raw);
     if (!parsed.success) {
       throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: `status document of ${videoId} is unreadable` });
     }
     const doc = parsed.data;
-    if (doc.owner !== ctx.owner) throw new TRPCError({ code: 'NOT_FOUND', message: `no finished upload with videoId ${videoId}` });
+    if (doc.owner !== ctx.owner) throw notFound();
 
-    const base = ctx.config.PUBLIC_BASE_URL?.replace(/\/+$/, '');
-    const publicUrl = (key: string) => (base ? `${base}/${encodeKeyPath(key)}` : undefined);
-    const prefix = renditionsPrefix(videoId);
-    const hasPlayable = doc.renditions.length > 0;
+    const urls = doc.renditions.length > 0 ? await playbackUrls(ctx, videoId) : undefined;
     return {
       videoId,
       state: doc.state,
       progress: doc.progress,
       ...(doc.state === 'failed' ? { error: doc.error } : {}),
       ...(doc.state === 'ready' ? { durationSeconds: doc.durationSeconds } : {}),
-      ...(hasPlayable && base ? { masterUrl: publicUrl(outputKeys.master(videoId)) } : {}),
-      ...(doc.state === 'ready' && base ? { posterUrl: publicUrl(outputKeys.poster(videoId)) } : {}),
-      renditions: base
-        ? doc.renditions.map((r) => ({
-            height: r.height,
-            width: r.width,
-            bandwidth: r.bandwidth,
-            url: `${base}/${encodeKeyPath(prefix + r.playlist)}`,
-          }))
+      ...(urls ? { masterUrl: urls.master } : {}),
+      ...(urls && doc.state === 'ready' ? { posterUrl: await urls.poster() } : {}),
+      renditions: urls
+        ? doc.renditions.map((r) => ({ label: r.label, height: r.height, width: r.width, bandwidth: r.bandwidth, url: urls.rendition(r.playlist) }))
         : [],
     };
   });

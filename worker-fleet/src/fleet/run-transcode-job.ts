@@ -154,7 +154,7 @@ export async function runTranscodeJob(job: TranscodeJob, deps: TranscodeJobDeps,
 }
 
 function toEntry(variant: MasterVariant): RenditionEntry {
-  return { height: variant.height, width: variant.width, bandwidth: variant.bandwidth, codecs: variant.codecs, playlist: variant.playlist };
+  return { label: variant.label, height: variant.height, width: variant.width, bandwidth: variant.bandwidth, codecs: variant.codecs, playlist: variant.playlist };
 }
 
 /** Uploads a rendition's segments, then its playlist (so a listed playlist never points at a missing segment). */
@@ -176,6 +176,7 @@ async function publishRendition(
   await store.put(outputKeys.rendition(job.videoId, rung.label, result.playlistFile), playlist);
   const { peak, average } = measuredBandwidth(segmentDurations(playlist), sizes);
   return {
+    label: rung.label,
     height: rung.height,
     width: rung.width,
     bandwidth: peak,
