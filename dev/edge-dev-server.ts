@@ -5,6 +5,8 @@ import { startChild, waitForHttp, type ManagedProcess } from './child-process.js
 
 export interface EdgeDevServerOptions {
   repoRoot: string;
+  /** Wrangler config to run; default the edge's own `wrangler.toml`. */
+  configPath?: string;
   port: number;
   inspectorPort: number;
   /** Folder for the env file and workerd's local state. */
@@ -35,7 +37,7 @@ export async function startEdgeDevServer(options: EdgeDevServerOptions): Promise
     process.execPath,
     [
       wrangler, 'dev',
-      '--config', join(options.repoRoot, 'wrangler.toml'),
+      '--config', options.configPath ?? join(options.repoRoot, 'wrangler.toml'),
       '--ip', '127.0.0.1',
       '--port', String(options.port),
       '--inspector-port', String(options.inspectorPort),

@@ -1,0 +1,27 @@
+import type { Summary } from './stats.js';
+
+/** One line of the results table: Hoist against its named baseline, measured in the same run. */
+export interface ComparisonRow {
+  metric: string;
+  unit: string;
+  hoist: Summary;
+  baselineName: string;
+  baseline?: Summary;
+  /** How many times better Hoist is (baseline ÷ hoist for "lower is better", else the inverse). */
+  ratio?: number;
+  target: string;
+  met: boolean;
+}
+
+export interface BenchmarkResult {
+  name: string;
+  description: string;
+  rows: ComparisonRow[];
+  notes: string[];
+}
+
+export interface Benchmark {
+  name: string;
+  description: string;
+  run(log: (line: string) => void): Promise<BenchmarkResult>;
+}
