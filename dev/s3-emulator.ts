@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { EventEmitter } from 'node:events';
+import { multipartAbortMiddleware } from './s3-emulator-abort.js';
 
 // s3rver is CommonJS without types.
 const S3rver = createRequire(import.meta.url)('@20minutes/s3rver') as new (options: Record<string, unknown>) => S3rverInstance;
@@ -9,6 +10,8 @@ const S3rver = createRequire(import.meta.url)('@20minutes/s3rver') as new (optio
 interface S3rverInstance extends EventEmitter {
   run(): Promise<AddressInfo>;
   close(): Promise<void>;
+  middleware: unknown[];
+  store: Parameters<typeof multipartAbortMiddleware>[0];
 }
 
 /** The emulator's fixed credentials; it checks SigV4 signatures made with them. */
@@ -46,7 +49,11 @@ export interface S3Emulator {
   stop(): Promise<void>;
 }
 
-/** Starts `@20minutes/s3rver` on loopback with the bucket and its CORS rules in place. */
+/**
+ * Starts `@20minutes/s3rver` on loopback with the bucket and its CORS rules in place, plus
+ * AbortMultipartUpload, which it lacks (see s3-emulator-abort.ts). ListParts stays missing, as
+ * on some S3-compatible stores: clients fall back to their own record of finished parts.
+ */
 export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emulator> {
   await mkdir(options.directory, { recursive: true });
   const server = new S3rver({
@@ -56,6 +63,8 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emu
     silent: true,
     configureBuckets: [{ name: options.bucket, configs: [CORS_CONFIG] }],
   });
+  // Just before the router (the last middleware), after s3rver's request parsing.
+  server.middleware.splice(server.middleware.length - 1, 0, multipartAbortMiddleware(server.store));
   const address = await server.run();
   const endpoint = `http://127.0.0.1:${address.port}`;
   return {

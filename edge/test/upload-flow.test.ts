@@ -66,17 +66,25 @@ describe('uploads through the edge, in workerd, against the S3 emulator', () => 
     expect(await short.text()).toContain('SignatureDoesNotMatch');
   });
 
-  it('says plainly when the S3 endpoint lacks ListParts or AbortMultipartUpload', async () => {
-    // The local emulator implements neither; callers get a code they can act on.
+  it('says plainly when the S3 endpoint lacks ListParts', async () => {
+    // The local emulator has no ListParts; callers get a code they can act on.
     const caller = await callerFor('alice');
     const created = await caller.uploads.create({ fileName: 'a.mp4', size: 12 * MiB, contentType: 'video/mp4' });
     await expect(caller.uploads.listParts({ uploadToken: created.uploadToken })).rejects.toMatchObject({
       code: 'NOT_IMPLEMENTED',
       message: 'this S3 endpoint does not implement ListParts (MethodNotAllowed)',
     });
-    await expect(caller.uploads.abort({ uploadToken: created.uploadToken })).rejects.toMatchObject({
-      code: 'NOT_IMPLEMENTED',
-      message: 'this S3 endpoint does not implement AbortMultipartUpload (MethodNotAllowed)',
-    });
+  });
+
+  it('aborts: S3 drops the parts and refuses more for that upload', async () => {
+    const caller = await callerFor('alice');
+    const created = await caller.uploads.create({ fileName: 'a.mp4', size: 12 * MiB, contentType: 'video/mp4' });
+    const { parts } = await caller.uploads.signParts({ uploadToken: created.uploadToken, parts: [{ partNumber: 1 }, { partNumber: 2 }] });
+    expect((await fetch(parts[0]!.url, { method: 'PUT', body: patternBytes(5 * MiB) })).status).toBe(200);
+    await expect(caller.uploads.abort({ uploadToken: created.uploadToken })).resolves.toEqual({ aborted: true });
+    const late = await fetch(parts[1]!.url, { method: 'PUT', body: patternBytes(5 * MiB) });
+    expect(late.status).toBe(404);
+    expect(await late.text()).toContain('NoSuchUpload');
+    await expect(caller.uploads.abort({ uploadToken: created.uploadToken })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
