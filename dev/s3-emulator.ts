@@ -11,6 +11,7 @@ interface S3rverInstance extends EventEmitter {
   run(): Promise<AddressInfo>;
   close(): Promise<void>;
   middleware: unknown[];
+  httpServer?: import('node:http').Server;
   store: Parameters<typeof multipartAbortMiddleware>[0];
 }
 
@@ -71,6 +72,10 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emu
     endpoint,
     bucketUrl: `${endpoint}/${options.bucket}`,
     onEvent: (listener) => server.on('event', listener),
-    stop: () => server.close(),
+    // Keep-alive and half-sent requests must not hold the close up.
+    stop: async () => {
+      server.httpServer?.closeAllConnections();
+      await server.close();
+    },
   };
 }

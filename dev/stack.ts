@@ -23,6 +23,13 @@ export interface StackOptions {
   output?: (line: string) => void;
   /** Logger for the in-process S3-event bridge. */
   logger?: Logger;
+  /** Extra or overriding Worker settings for the edge. */
+  edgeVars?: Record<string, string>;
+  /**
+   * Puts something between the edge's signed URLs and the S3 emulator (tests use a
+   * fault-injecting proxy); given the emulator's endpoint, returns the endpoint to sign for.
+   */
+  s3Front?: (s3Endpoint: string) => Promise<{ endpoint: string; stop(): Promise<void> }>;
 }
 
 /** What a running stack offers; also written to `<dataDir>/stack.json` for the CLI. */
@@ -77,6 +84,12 @@ export async function startStack(config: StackConfig, options: StackOptions = {}
       handleS3Event(asDeliveredByS3(event)).catch((error: unknown) => logger.error('Lambda handler failed', { error: String(error) }));
     });
 
+    let signedEndpoint = s3.endpoint;
+    if (options.s3Front) {
+      const front = await options.s3Front(s3.endpoint);
+      stops.push(() => front.stop());
+      signedEndpoint = front.endpoint;
+    }
     const secrets = await loadOrCreateLocalSecrets(join(config.dataDir, 'local-secrets.json'));
     const edge: EdgeDevServer = await startEdgeDevServer({
       repoRoot: REPO_ROOT,
@@ -84,13 +97,14 @@ export async function startStack(config: StackConfig, options: StackOptions = {}
       inspectorPort: config.edgeInspectorPort,
       dataDir: config.dataDir,
       vars: {
-        S3_BUCKET_URL: s3.bucketUrl,
+        S3_BUCKET_URL: `${signedEndpoint}/${config.bucket}`,
         S3_ACCESS_KEY_ID: S3_EMULATOR_CREDENTIALS.accessKeyId,
         S3_SECRET_ACCESS_KEY: S3_EMULATOR_CREDENTIALS.secretAccessKey,
         JWT_SECRET: secrets.jwtSecret,
         UPLOAD_TOKEN_SECRET: secrets.uploadTokenSecret,
         // The emulator serves objects without auth, standing in for a CDN in front of renditions/.
         PUBLIC_BASE_URL: s3.bucketUrl,
+        ...options.edgeVars,
       },
       ...(options.output ? { output: options.output } : {}),
     });

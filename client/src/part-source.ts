@@ -3,6 +3,8 @@ export interface PartSource {
   readonly name: string;
   readonly size: number;
   readonly type: string;
+  /** Modification time in ms, when known; part of the resume fingerprint. */
+  readonly lastModified?: number;
   read(start: number, end: number): Promise<Uint8Array<ArrayBuffer>>;
   close?(): Promise<void>;
 }
@@ -13,6 +15,7 @@ export function blobSource(blob: Blob, name = blob instanceof File ? blob.name :
     name,
     size: blob.size,
     type: blob.type || 'application/octet-stream',
+    ...(blob instanceof File ? { lastModified: blob.lastModified } : {}),
     read: async (start, end) => new Uint8Array(await blob.slice(start, end).arrayBuffer()),
   };
 }

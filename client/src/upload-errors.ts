@@ -1,4 +1,4 @@
-export type UploadErrorCode = 'rejected' | 'part-failed' | 'missing-etag' | 'aborted';
+export type UploadErrorCode = 'rejected' | 'part-failed' | 'missing-etag' | 'aborted' | 'stopped' | 'failed';
 
 /** Every failure `upload()` reports, with a closed set of codes a caller can switch on. */
 export class UploadError extends Error {

@@ -1,27 +1,31 @@
-import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MiB } from '@hoist/shared';
+import { startFaultProxy, type FaultProxy } from '../../tests/support/fault-proxy.js';
 import { startTestStack, type TestStack } from '../../tests/support/test-stack.js';
-import { createApiClient } from '../src/api-client.js';
-import { runCli } from '../src/cli/main.js';
-import { fileSource } from '../src/node/file-source.js';
-import { upload } from '../src/upload.js';
+import { uploadFile, type UploadFileOptions } from '../src/node/index.js';
 import { UploadError } from '../src/upload-errors.js';
+import type { UploadEvent } from '../src/upload-session.js';
+import { fileSha256, storedSha256, writePatternFile } from './support.js';
 
 let stack: TestStack;
+let proxy: FaultProxy;
 let dir: string;
-let file: string;
+let big: string;
+let small: string;
 
 beforeAll(async () => {
-  [stack, dir] = await Promise.all([startTestStack({ fleet: false }), mkdtemp(join(tmpdir(), 'hoist-client-test-'))]);
-  file = join(dir, 'big clip.mp4');
-  // 12 MiB + 5 bytes: three parts, the last one short.
-  const bytes = Buffer.alloc(12 * MiB + 5);
-  for (let i = 0; i < bytes.length; i += 4096) bytes.writeUInt32LE(i, i);
-  await writeFile(file, bytes);
+  dir = await mkdtemp(join(tmpdir(), 'hoist-client-test-'));
+  stack = await startTestStack({
+    fleet: false,
+    s3Front: async (endpoint) => (proxy = await startFaultProxy(endpoint)),
+  });
+  big = join(dir, 'big clip.mp4');
+  small = join(dir, 'small.mp4');
+  await writePatternFile(big, 110 * MiB + 17);
+  await writePatternFile(small, 21 * MiB, 2);
 });
 
 afterAll(async () => {
@@ -29,95 +33,79 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+beforeEach(() => proxy.setRule(() => 'pass'));
 
-async function storedBytes(videoId: string, name: string): Promise<Uint8Array> {
-  const response = await fetch(`${stack.bucketUrl}/uploads/${stack.owner}/${videoId}/${encodeURIComponent(name)}`);
-  expect(response.status).toBe(200);
-  return new Uint8Array(await response.arrayBuffer());
-}
+const options = (extra: Partial<UploadFileOptions> = {}): UploadFileOptions => ({
+  endpoint: stack.apiUrl,
+  token: stack.token,
+  resumeDir: join(dir, 'state'),
+  retry: { baseDelayMs: 20, maxDelayMs: 200 },
+  ...extra,
+});
+const sourceKey = (videoId: string, name: string) => `uploads/${stack.owner}/${videoId}/${name}`;
 
-describe('upload() through wrangler dev to the S3 emulator', () => {
-  it('sends parts in parallel and S3 stores exactly the file', async () => {
-    const api = createApiClient({ endpoint: stack.apiUrl, token: stack.token });
-    const source = await fileSource(file);
+describe('uploading files through the edge to the S3 emulator', () => {
+  it('sends a file of over 100 MiB in 5 MiB parts and S3 stores exactly its bytes', async () => {
     const progress: number[] = [];
-    const result = await upload(source, { api, concurrency: 3, onProgress: (p) => progress.push(p.partsDone) });
-    await source.close?.();
-    expect(result.size).toBe(12 * MiB + 5);
-    expect(progress.sort()).toEqual([1, 2, 3]);
-    expect(sha256(await storedBytes(result.videoId, 'big clip.mp4'))).toBe(sha256(await readFile(file)));
+    const upload = await uploadFile(big, options({ concurrency: 4, progressIntervalMs: 0, onProgress: (p) => progress.push(p.loaded) }));
+    const result = await upload.done;
+    expect(result).toMatchObject({ size: 110 * MiB + 17, partCount: 23, partsSent: 23, resumed: false });
+    expect(result.sha256).toMatch(/^[A-Za-z0-9+/]{43}=-23$/);
+    expect(await storedSha256(stack.bucketUrl, sourceKey(result.videoId, 'big clip.mp4'))).toBe(await fileSha256(big));
+    // Byte-level progress: many more events than parts, never backwards, ending at the size.
+    expect(progress.length).toBeGreaterThan(23 * 2);
+    expect(progress.at(-1)).toBe(110 * MiB + 17);
   });
 
-  it('retries parts that fail with 503 and still stores identical bytes', async () => {
-    const api = createApiClient({ endpoint: stack.apiUrl, token: stack.token });
-    const failedOnce = new Set<string>();
-    const flaky: typeof fetch = async (input, init) => {
-      const part = new URL(String(input)).searchParams.get('partNumber')!;
-      if (!failedOnce.has(part)) {
-        failedOnce.add(part);
-        return new Response('<Error><Code>SlowDown</Code></Error>', { status: 503 });
-      }
-      return fetch(input, init);
-    };
-    const source = await fileSource(file);
-    const result = await upload(source, { api, fetch: flaky, retry: { baseDelayMs: 10 } });
-    await source.close?.();
-    expect(failedOnce.size).toBe(3);
-    expect(sha256(await storedBytes(result.videoId, 'big clip.mp4'))).toBe(sha256(await readFile(file)));
+  it('completes with identical bytes when a share of part PUTs fail, reset or stall', async () => {
+    const faults = ['fail', 'reset', 'stall'] as const;
+    proxy.setRule(({ partNumber, attempt }) => (attempt === 1 && partNumber % 2 === 1 ? faults[partNumber % 3]! : 'pass'));
+    const retries: UploadEvent[] = [];
+    const upload = await uploadFile(small, options({ stallTimeoutMs: 1000, onEvent: (e) => e.kind === 'retry' && retries.push(e) }));
+    const result = await upload.done;
+    expect(retries.length).toBe(3);
+    expect(new Set(proxy.puts.filter((p) => p.uploadId && p.action !== 'pass').map((p) => p.action))).toEqual(new Set(faults));
+    expect(await storedSha256(stack.bucketUrl, sourceKey(result.videoId, 'small.mp4'))).toBe(await fileSha256(small));
   });
 
-  it('fails on the first part with the CORS advice when S3 answers without an ETag', async () => {
-    const api = createApiClient({ endpoint: stack.apiUrl, token: stack.token });
-    const withoutEtag: typeof fetch = async (input, init) => {
-      const response = await fetch(input, init);
-      const headers = new Headers(response.headers);
-      headers.delete('etag');
-      return new Response(response.body, { status: response.status, headers });
-    };
-    const source = await fileSource(file);
-    const error = await upload(source, { api, fetch: withoutEtag, concurrency: 1 }).catch((e: unknown) => e);
-    await source.close?.();
+  it('fails on the first part with the CORS advice when the ETag is not readable', async () => {
+    proxy.setRule(() => 'strip-etag');
+    const upload = await uploadFile(small, options({ concurrency: 1 }));
+    const error = await upload.done.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UploadError);
     expect(error).toMatchObject({ code: 'missing-etag' });
     expect((error as Error).message).toContain('ExposeHeaders: ETag');
-  });
-});
-
-describe('the hoist CLI', () => {
-  const capture = () => {
-    const out: string[] = [];
-    const err: string[] = [];
-    return { io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t), isTty: false }, out, err };
-  };
-
-  it('uploads with --no-wait --json and prints the result', async () => {
-    const { io, out } = capture();
-    const env = { HOIST_ENDPOINT: stack.apiUrl, HOIST_TOKEN: stack.token };
-    expect(await runCli(['upload', file, '--no-wait', '--json'], env, io)).toBe(0);
-    const result = JSON.parse(out.join('')) as { videoId: string; size: number };
-    expect(result.size).toBe(12 * MiB + 5);
+    await (await uploadFile(small, options())).abort();
   });
 
-  it('answers bad usage with exit code 2 and what was wrong', async () => {
-    const env = { HOIST_ENDPOINT: stack.apiUrl, HOIST_TOKEN: stack.token };
-    let c = capture();
-    expect(await runCli(['upload', join(dir, 'missing.mp4')], env, c.io)).toBe(2);
-    expect(c.err.join('')).toContain('no such file');
-    c = capture();
-    expect(await runCli(['upload', file, '--concurrency', 'lots'], env, c.io)).toBe(2);
-    expect(c.err.join('')).toContain('--concurrency must be a whole number from 1 to 64 (got lots)');
-    c = capture();
-    expect(await runCli(['upload', file], { HOIST_DATA_DIR: dir }, c.io)).toBe(2);
-    expect(c.err.join('')).toContain('no API endpoint');
-    c = capture();
-    expect(await runCli(['status', 'not-an-id'], env, c.io)).toBe(1);
-    expect(c.err.join('')).toContain('videoId must be 26 lowercase letters or digits');
+  it('pauses and resumes', async () => {
+    proxy.setRule(() => ({ delayMs: 100 }));
+    let partsDone = 0;
+    const upload = await uploadFile(small, options({ concurrency: 1, progressIntervalMs: 0, onProgress: (p) => (partsDone = p.partsDone) }));
+    while (partsDone < 1) await new Promise((r) => setTimeout(r, 20));
+    upload.pause();
+    const atPause = proxy.puts.length;
+    await new Promise((r) => setTimeout(r, 500));
+    expect(proxy.puts.length).toBeLessThanOrEqual(atPause + 1);
+    expect(upload.paused).toBe(true);
+    upload.resume();
+    const result = await upload.done;
+    expect(await storedSha256(stack.bucketUrl, sourceKey(result.videoId, 'small.mp4'))).toBe(await fileSha256(small));
   });
 
-  it('reports a bad token as the API refusing it', async () => {
-    const c = capture();
-    expect(await runCli(['upload', file], { HOIST_ENDPOINT: stack.apiUrl, HOIST_TOKEN: 'not-a-jwt' }, c.io)).toBe(1);
-    expect(c.err.join('')).toContain('bearer token rejected');
+  it('abort leaves no multipart upload behind', async () => {
+    proxy.setRule(() => ({ delayMs: 150 }));
+    let videoId = '';
+    let partsDone = 0;
+    const upload = await uploadFile(small, options({ concurrency: 1, progressIntervalMs: 0, onEvent: (e) => e.kind === 'created' && (videoId = e.videoId), onProgress: (p) => (partsDone = p.partsDone) }));
+    while (partsDone < 1) await new Promise((r) => setTimeout(r, 20));
+    await upload.abort();
+    await expect(upload.done).rejects.toMatchObject({ code: 'aborted' });
+    expect(videoId).not.toBe('');
+    // The emulator keeps unfinished multipart uploads in one folder per upload id.
+    const pending = await readdir(join(stack.dataDir, 's3', 'hoist-test', '._S3rver_uploads')).catch(() => []);
+    const uploadIds = new Set(proxy.puts.map((p) => p.uploadId));
+    expect(pending.filter((id) => uploadIds.has(id))).toEqual([]);
+    expect(await readdir(join(dir, 'state')).catch(() => [])).toEqual([]);
   });
 });

@@ -32,7 +32,7 @@ describe('one video end to end: hoist upload -> S3 -> event -> SQS -> fleet -> s
 
     // The real CLI, as a user runs it, against the edge in workerd.
     const { stdout } = await promisify(execFile)(process.execPath, [join(REPO_ROOT, 'client/bin/hoist.js'), 'upload', clip], {
-      env: { ...process.env, HOIST_ENDPOINT: stack.apiUrl, HOIST_TOKEN: stack.token },
+      env: { ...process.env, HOIST_ENDPOINT: stack.apiUrl, HOIST_TOKEN: stack.token, HOIST_STATE_DIR: join(dir, 'state') },
       timeout: 240_000,
     }).catch((error: { stdout?: string; stderr?: string }) => {
       throw new Error(`hoist upload failed:\n${error.stdout}\n${error.stderr}\n--- stack ---\n${stack.lines.slice(-40).join('\n')}`);

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../dev/ports.js';
-import { startStack, type RunningStack } from '../../dev/stack.js';
+import { startStack, type RunningStack, type StackOptions } from '../../dev/stack.js';
 import { silentLogger } from '../../worker-fleet/src/logger.js';
 
 export interface TestStack extends RunningStack {
@@ -15,7 +15,12 @@ export interface TestStack extends RunningStack {
  * The same local stack `npm start` runs, on free loopback ports and a throwaway data folder,
  * removed again by `stop()`.
  */
-export async function startTestStack(options: { fleet: boolean; fleetEnv?: Record<string, string> }): Promise<TestStack> {
+export async function startTestStack(options: {
+  fleet: boolean;
+  fleetEnv?: Record<string, string>;
+  edgeVars?: Record<string, string>;
+  s3Front?: StackOptions['s3Front'];
+}): Promise<TestStack> {
   const dataDir = await mkdtemp(join(tmpdir(), 'hoist-stack-test-'));
   const lines: string[] = [];
   try {
@@ -31,7 +36,13 @@ export async function startTestStack(options: { fleet: boolean; fleetEnv?: Recor
         localOwner: 'tester',
         fleetEnv: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...options.fleetEnv },
       },
-      { fleet: options.fleet, output: (line) => lines.push(line), logger: silentLogger },
+      {
+        fleet: options.fleet,
+        output: (line) => lines.push(line),
+        logger: silentLogger,
+        ...(options.edgeVars ? { edgeVars: options.edgeVars } : {}),
+        ...(options.s3Front ? { s3Front: options.s3Front } : {}),
+      },
     );
     return {
       ...stack,

@@ -20,10 +20,9 @@ export function formatDuration(seconds: number): string {
 }
 
 /** A one-line bar: `[#####.....]  42%  1.2 GiB / 2.9 GiB  85.0 MiB/s  ETA 20s`. */
-export function progressLine(loaded: number, total: number, bytesPerSecond: number, width = 24): string {
-  const fraction = total > 0 ? loaded / total : 0;
+export function progressLine(loaded: number, total: number, bytesPerSecond: number, eta: number, width = 24): string {
+  const fraction = total > 0 ? Math.min(1, loaded / total) : 0;
   const filled = Math.round(fraction * width);
-  const eta = bytesPerSecond > 0 ? (total - loaded) / bytesPerSecond : Number.POSITIVE_INFINITY;
   return (
     `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.floor(fraction * 100)).padStart(3)}%  ` +
     `${formatBytes(loaded)} / ${formatBytes(total)}  ${formatBytes(bytesPerSecond)}/s  ETA ${formatDuration(eta)}`

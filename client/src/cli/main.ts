@@ -1,86 +1,92 @@
 import { parseArgs } from 'node:util';
 import { TRPCClientError } from '@trpc/client';
 import { createApiClient, type ApiClient } from '../api-client.js';
-import { fileSource } from '../node/file-source.js';
-import { upload } from '../upload.js';
+import { abortSavedUpload, uploadFile } from '../node/index.js';
 import { UploadError } from '../upload-errors.js';
 import { progressLine } from './format.js';
+import { COMMAND_HELP, HELP } from './help.js';
 import { UsageError, resolveSettings } from './settings.js';
 
 /** Exit codes, documented in `hoist --help`. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
-const HELP = `hoist: upload videos to Hoist and follow their processing
-
-Usage:
-  hoist upload FILE [--no-wait] [--concurrency N] [--json]
-  hoist status VIDEO_ID [--json]
-
-Options:
-  --endpoint URL     edge API base URL (env HOIST_ENDPOINT)
-  --token JWT        bearer token (env HOIST_TOKEN)
-  --concurrency N    parts uploaded at once (default 4)
-  --no-wait          upload only; do not wait for the renditions
-  --json             print one JSON document instead of progress lines
-  -h, --help         this help
-
-Without --endpoint/--token or their variables, the local stack's .data/stack.json is used.
-
-Exit codes: 0 done, 1 upload or processing failed, 2 bad usage or settings, 130 interrupted.`;
-
-interface Io {
+export interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
   isTty: boolean;
 }
 
-export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Io, signal?: AbortSignal): Promise<number> {
+const OPTIONS = {
+  endpoint: { type: 'string' },
+  token: { type: 'string' },
+  concurrency: { type: 'string' },
+  'state-dir': { type: 'string' },
+  'no-wait': { type: 'boolean', default: false },
+  'no-checksums': { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+/**
+ * The `hoist` command line. `interrupt` is Ctrl-C: an upload pauses, keeps its state and
+ * exits with 130, saying how to resume.
+ */
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Io, interrupt?: AbortSignal): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        endpoint: { type: 'string' },
-        token: { type: 'string' },
-        concurrency: { type: 'string' },
-        'no-wait': { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   } catch (error) {
-    io.err(`${(error as Error).message}\n\n${HELP}\n`);
+    io.err(`hoist: ${(error as Error).message}\n\n${HELP}\n`);
     return EXIT.usage;
   }
   const { values, positionals } = parsed;
   const [command, target, ...extra] = positionals;
-  if (values.help || !command) {
-    (values.help ? io.out : io.err)(`${HELP}\n`);
-    return values.help ? EXIT.ok : EXIT.usage;
+  if (command === 'help' || (!command && values.help)) {
+    io.out(`${(target && COMMAND_HELP[target]) || HELP}\n`);
+    return EXIT.ok;
+  }
+  if (!command) {
+    io.err(`${HELP}\n`);
+    return EXIT.usage;
+  }
+  const help = COMMAND_HELP[command];
+  if (!help) {
+    io.err(`hoist: unknown command: ${command}\n\n${HELP}\n`);
+    return EXIT.usage;
+  }
+  if (values.help) {
+    io.out(`${help}\n`);
+    return EXIT.ok;
   }
   try {
-    if ((command !== 'upload' && command !== 'status') || !target || extra.length > 0) {
-      throw new UsageError(command === 'upload' || command === 'status' ? `${command} takes exactly one argument` : `unknown command: ${command}`);
-    }
+    if (!target || extra.length > 0) throw new UsageError(`${command} takes exactly one argument\n\n${help}`);
     const concurrency = values.concurrency === undefined ? 4 : Number(values.concurrency);
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
       throw new UsageError(`--concurrency must be a whole number from 1 to 64 (got ${values.concurrency})`);
     }
     const settings = await resolveSettings(values, env);
+    const stateDir = values['state-dir'] ?? env['HOIST_STATE_DIR'];
     const api = createApiClient({ endpoint: settings.endpoint, token: settings.token });
-    if (command === 'status') return await printStatus(api, target, values.json, io);
-    return await uploadCommand(api, target, { concurrency, wait: !values['no-wait'], json: values.json }, io, signal);
+    switch (command) {
+      case 'status':
+        return await printStatus(api, target, values.json, io);
+      case 'abort':
+        return await abortCommand(target, settings, stateDir, values.json, io);
+      default:
+        return await uploadCommand(api, target, settings, {
+          concurrency,
+          wait: !values['no-wait'],
+          checksums: !values['no-checksums'],
+          json: values.json,
+          ...(stateDir ? { stateDir } : {}),
+        }, io, interrupt);
+    }
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`hoist: ${error.message}\n`);
       return EXIT.usage;
     }
-    if (signal?.aborted) {
-      io.err('\nhoist: interrupted\n');
-      return EXIT.interrupted;
-    }
-    io.err(`\nhoist: ${describe(error)}\n`);
+    io.err(`${io.isTty ? '\n' : ''}hoist: ${describe(error)}\n`);
     return EXIT.failed;
   }
 }
@@ -88,44 +94,66 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Io, sig
 async function uploadCommand(
   api: ApiClient,
   path: string,
-  options: { concurrency: number; wait: boolean; json: boolean },
+  settings: { endpoint: string; token: string },
+  options: { concurrency: number; wait: boolean; checksums: boolean; json: boolean; stateDir?: string },
   io: Io,
-  signal?: AbortSignal,
+  interrupt?: AbortSignal,
 ): Promise<number> {
-  const source = await fileSource(path).catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError(error.code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path}: ${error.message}`);
+  const upload = await uploadFile(path, {
+    endpoint: settings.endpoint,
+    token: settings.token,
+    concurrency: options.concurrency,
+    checksums: options.checksums,
+    ...(options.stateDir ? { resumeDir: options.stateDir } : {}),
+    onProgress: (p) => {
+      if (!options.json && io.isTty) io.out(`\r${progressLine(p.loaded, p.total, p.bytesPerSecond, p.etaSeconds)}`);
+    },
+    onEvent: (event) => {
+      if (options.json) return;
+      if (event.kind === 'resumed') io.out(`resuming video ${event.videoId}: ${event.partsAlreadyStored} parts already stored (per ${event.source})\n`);
+      if (event.kind === 'retry' && !io.isTty) io.out(`part ${event.partNumber}: ${event.reason}; retrying\n`);
+    },
+  }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') throw new UsageError(`no such file: ${path}`);
+    if (error.code) throw new UsageError(`cannot read ${path}: ${error.message}`);
+    throw error;
   });
-  try {
-    const result = await upload(source, {
-      api,
-      concurrency: options.concurrency,
-      ...(signal ? { signal } : {}),
-      onProgress: (p) => {
-        if (!options.json && io.isTty) io.out(`\r${progressLine(p.loaded, p.total, p.bytesPerSecond)}`);
-      },
-    });
-    if (!options.json) io.out(`${io.isTty ? '\n' : ''}uploaded ${source.name} as video ${result.videoId}\n`);
-    if (!options.wait) {
-      if (options.json) io.out(`${JSON.stringify(result)}\n`);
-      return EXIT.ok;
-    }
-    return await waitForReady(api, result.videoId, options.json, io, signal);
-  } finally {
-    await source.close?.();
+  const interrupted = new Promise<'interrupted'>((resolve) => {
+    if (interrupt?.aborted) resolve('interrupted');
+    interrupt?.addEventListener('abort', () => resolve('interrupted'), { once: true });
+  });
+  const outcome = await Promise.race([upload.done, interrupted]);
+  if (outcome === 'interrupted') {
+    await upload.stop();
+    io.err(`\nhoist: upload paused; what was sent is kept. Run the same command again to resume:\n  hoist upload ${path}\n`);
+    return EXIT.interrupted;
   }
+  const result = outcome;
+  if (!options.json) {
+    io.out(`${io.isTty ? '\n' : ''}uploaded ${path} as video ${result.videoId} (${result.partsSent} of ${result.partCount} parts sent this run)\n`);
+    if (result.sha256) io.out(`sha256 (as S3 reports it): ${result.sha256}\n`);
+  }
+  if (!options.wait) {
+    if (options.json) io.out(`${JSON.stringify(result)}\n`);
+    return EXIT.ok;
+  }
+  return waitForReady(api, result.videoId, options.json, io, interrupt);
 }
 
-async function waitForReady(api: ApiClient, videoId: string, json: boolean, io: Io, signal?: AbortSignal): Promise<number> {
+async function waitForReady(api: ApiClient, videoId: string, json: boolean, io: Io, interrupt?: AbortSignal): Promise<number> {
   let lastLine = '';
   for (;;) {
-    signal?.throwIfAborted();
-    const status = await api.videos.status.query({ videoId }, { signal });
+    if (interrupt?.aborted) {
+      io.err(`\nhoist: stopped waiting; the video keeps processing. Check it with: hoist status ${videoId}\n`);
+      return EXIT.interrupted;
+    }
+    const status = await api.videos.status.query({ videoId });
     const line = `processing: ${status.state} ${Math.round(status.progress * 100)}%`;
-    if (!json && line !== lastLine) io.out(io.isTty ? `\r${line.padEnd(40)}` : `${line}\n`);
+    if (!json && line !== lastLine) io.out(io.isTty ? `\r${line.padEnd(60)}` : `${line}\n`);
     lastLine = line;
     if (status.state === 'ready' || status.state === 'failed') {
       if (json) io.out(`${JSON.stringify(status)}\n`);
-      else if (status.state === 'ready') io.out(`${io.isTty ? '\n' : ''}ready: ${status.masterUrl ?? '(no public URL configured)'}\n`);
+      else if (status.state === 'ready') io.out(`${io.isTty ? '\n' : ''}ready: ${status.masterUrl ?? '(no playback URL)'}\n`);
       else io.err(`${io.isTty ? '\n' : ''}processing failed: ${status.error ?? 'no reason given'}\n`);
       return status.state === 'ready' ? EXIT.ok : EXIT.failed;
     }
@@ -141,9 +169,19 @@ async function printStatus(api: ApiClient, videoId: string, json: boolean, io: I
     io.out(`${status.videoId}: ${status.state} ${Math.round(status.progress * 100)}%\n`);
     if (status.error) io.out(`  error: ${status.error}\n`);
     if (status.masterUrl) io.out(`  master: ${status.masterUrl}\n`);
-    for (const r of status.renditions) io.out(`  ${r.width}x${r.height} ${Math.round(r.bandwidth / 1000)} kbit/s  ${r.url}\n`);
+    for (const r of status.renditions) io.out(`  ${r.label}p ${r.width}x${r.height} ${Math.round(r.bandwidth / 1000)} kbit/s  ${r.url}\n`);
   }
   return status.state === 'failed' ? EXIT.failed : EXIT.ok;
+}
+
+async function abortCommand(path: string, settings: { endpoint: string; token: string }, stateDir: string | undefined, json: boolean, io: Io): Promise<number> {
+  const videoId = await abortSavedUpload(path, { ...settings, ...(stateDir ? { resumeDir: stateDir } : {}) }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') throw new UsageError(`no such file: ${path}`);
+    throw error;
+  });
+  if (json) io.out(`${JSON.stringify({ aborted: videoId !== null, videoId })}\n`);
+  else io.out(videoId ? `aborted the upload of ${path} (video ${videoId}); S3 discarded its parts\n` : `no unfinished upload of ${path} to abort\n`);
+  return EXIT.ok;
 }
 
 function describe(error: unknown): string {

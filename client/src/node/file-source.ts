@@ -22,10 +22,11 @@ export function contentTypeFromName(name: string): string {
 /** A file on disk as a part source: one open handle, each part read at its offset. */
 export async function fileSource(path: string, contentType?: string): Promise<PartSource> {
   const handle = await open(path, 'r');
-  const { size } = await handle.stat();
+  const { size, mtimeMs } = await handle.stat();
   return {
     name: basename(path),
     size,
+    lastModified: Math.floor(mtimeMs),
     type: contentType ?? contentTypeFromName(path),
     async read(start, end) {
       const buffer = new Uint8Array(end - start);

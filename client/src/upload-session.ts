@@ -1,0 +1,385 @@
+import { TRPCClientError } from '@trpc/client';
+import { partRange, type CompletedPart, type CreateUploadOutput } from '@hoist/shared';
+import type { ApiClient } from './api-client.js';
+import { fingerprintSource } from './fingerprint.js';
+import type { PartSource } from './part-source.js';
+import { PartUrls } from './part-urls.js';
+import { ProgressMeter, type UploadProgress } from './progress-meter.js';
+import { memoryResumeStore, type ResumeState, type ResumeStore } from './resume/resume-state.js';
+import { DEFAULT_RETRY, backoffDelay, isRetryableStatus, sleep, type RetryPolicy } from './retry.js';
+import { base64, compositeSha256, sha256 } from './sha256.js';
+import type { PartTransport } from './transport/part-transport.js';
+import { MISSING_ETAG_MESSAGE, UploadError } from './upload-errors.js';
+
+export interface UploadOptions {
+  api: ApiClient;
+  /** The API's base URL; resume states are kept per endpoint. */
+  endpoint: string;
+  transport: PartTransport;
+  /** Where progress is kept for resume. Default: memory (this process only). */
+  resumeStore?: ResumeStore;
+  /** Parts in flight at once. Default 4. */
+  concurrency?: number;
+  /** Sign each part's SHA-256 into its URL so S3 refuses corrupted parts. Default true. */
+  checksums?: boolean;
+  retry?: Partial<RetryPolicy>;
+  /** A part attempt that sends nothing for this long is dropped and retried. Default 30 s. */
+  stallTimeoutMs?: number;
+  /** A URL with less than this left is re-signed before use. Default 60 s. */
+  urlRefreshMarginMs?: number;
+  /** Aborting stops every request and aborts the multipart upload: nothing is kept. */
+  signal?: AbortSignal;
+  onProgress?: (progress: UploadProgress) => void;
+  /** Least time between progress events. Default 250 ms. */
+  progressIntervalMs?: number;
+  /** Notable moments, for logs: a resume, a retry, a re-signed URL. */
+  onEvent?: (event: UploadEvent) => void;
+}
+
+export type UploadEvent =
+  | { kind: 'created'; videoId: string; partCount: number; partSize: number }
+  | { kind: 'resumed'; videoId: string; partsAlreadyStored: number; source: 'listParts' | 'saved state' }
+  | { kind: 'retry'; partNumber: number; attempt: number; reason: string }
+  | { kind: 'paused' }
+  | { kind: 'continued' };
+
+export interface UploadResult {
+  videoId: string;
+  size: number;
+  etag: string;
+  /** SHA-256 of the file as S3 reports it: of the one part, or of the parts' digests with `-<parts>` (base64). */
+  sha256?: string;
+  /** Parts sent by this run; fewer than `partCount` after a resume. */
+  partsSent: number;
+  partCount: number;
+  resumed: boolean;
+}
+
+const PAUSED = Symbol('paused');
+
+/**
+ * One upload: create (or resume), parts in parallel with retries, complete. Control it with
+ * `pause()`, `resume()` and `abort()`; `done` settles when it is finished or has failed. A
+ * failed or paused upload keeps its resume state, so running it again continues it.
+ */
+export class Upload {
+  readonly done: Promise<UploadResult>;
+  readonly #source: PartSource;
+  readonly #options: UploadOptions;
+  readonly #store: ResumeStore;
+  /** Aborted by `abort()`: the upload is discarded. */
+  readonly #stop = new AbortController();
+  /** Aborted by `abort()` or the first failure: every worker stops. */
+  readonly #halt = new AbortController();
+  readonly #attempts = new Set<AbortController>();
+  /** Part requests still in flight, so an abort can wait for them to end before S3 is told. */
+  readonly #inFlight = new Set<Promise<unknown>>();
+  #gate: { promise: Promise<void>; open: () => void } | undefined;
+  #aborting: Promise<void> | undefined;
+  #state: ResumeState | undefined;
+  #stateKey = '';
+
+  constructor(source: PartSource, options: UploadOptions) {
+    this.#source = source;
+    this.#options = options;
+    this.#store = options.resumeStore ?? memoryResumeStore();
+    const onCallerAbort = () => void this.abort();
+    options.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    this.done = this.#run().finally(() => options.signal?.removeEventListener('abort', onCallerAbort));
+    // Callers that only use events must not see an unhandled rejection.
+    this.done.catch(() => {});
+  }
+
+  get paused(): boolean {
+    return this.#gate !== undefined;
+  }
+
+  /** Stops sending: parts in flight are dropped (and sent again on resume). */
+  pause(): void {
+    if (this.#gate || this.#halt.signal.aborted) return;
+    let open!: () => void;
+    const promise = new Promise<void>((resolve) => (open = resolve));
+    this.#gate = { promise, open };
+    for (const attempt of this.#attempts) attempt.abort(PAUSED);
+    this.#options.onEvent?.({ kind: 'paused' });
+  }
+
+  resume(): void {
+    const gate = this.#gate;
+    if (!gate) return;
+    this.#gate = undefined;
+    gate.open();
+    this.#options.onEvent?.({ kind: 'continued' });
+  }
+
+  /**
+   * Stops for now and keeps what was sent: requests end, `done` rejects with code `stopped`,
+   * and running the same upload again resumes it (what the CLI does on Ctrl-C).
+   */
+  async stop(): Promise<void> {
+    if (!this.#halt.signal.aborted) this.#halt.abort(new UploadError('stopped', 'upload stopped; run it again to resume'));
+    for (const attempt of this.#attempts) attempt.abort(this.#halt.signal.reason);
+    this.#gate?.open();
+    await Promise.allSettled([...this.#inFlight]);
+    await this.done.catch(() => {});
+  }
+
+  /** Stops everything, aborts the multipart upload so S3 drops its parts, and forgets the resume state. */
+  abort(): Promise<void> {
+    this.#aborting ??= (async () => {
+      this.#stop.abort(new UploadError('aborted', 'upload aborted'));
+      this.#halt.abort(this.#stop.signal.reason);
+      this.#gate?.open();
+      // A part S3 receives after the abort would outlive it: let every request end first.
+      await Promise.allSettled([...this.#inFlight]);
+      const state = this.#state;
+      if (state) {
+        await this.#options.api.uploads.abort.mutate({ uploadToken: state.uploadToken }).catch(() => {});
+        await this.#store.remove(this.#stateKey);
+      }
+    })();
+    return this.#aborting;
+  }
+
+  async #run(): Promise<UploadResult> {
+    try {
+      return await this.#upload();
+    } catch (error) {
+      if (this.#stop.signal.aborted) {
+        await this.#aborting;
+        throw new UploadError('aborted', 'upload aborted; S3 discarded the parts already sent', { cause: error });
+      }
+      const reason: unknown = this.#halt.signal.reason;
+      if (reason instanceof UploadError && reason.code === 'stopped') throw reason;
+      throw error instanceof UploadError ? error : new UploadError('failed', messageOf(error), { cause: error });
+    }
+  }
+
+  async #upload(): Promise<UploadResult> {
+    const source = this.#source;
+    const { api } = this.#options;
+    const checksums = this.#options.checksums ?? true;
+    this.#stateKey = await fingerprintSource(source, this.#options.endpoint);
+    const resumed = await this.#resumeState(checksums);
+    const state = resumed ?? (await this.#createState(checksums));
+    this.#state = state;
+    if (this.#stop.signal.aborted) throw this.#stop.signal.reason;
+
+    const plan = { partSize: state.partSize, partCount: state.partCount };
+    const todo = Array.from({ length: plan.partCount }, (_, i) => i + 1).filter((n) => !state.parts[n]);
+    let next = 0;
+    const sending = new Map<number, number>();
+    let doneBytes = todo.length === plan.partCount ? 0 : source.size - todo.reduce((sum, n) => sum + size(n), 0);
+    const meter = new ProgressMeter(this.#options.onProgress, this.#options.progressIntervalMs ?? 250);
+    const report = (force = false) => {
+      let inFlight = 0;
+      for (const sent of sending.values()) inFlight += sent;
+      meter.update(doneBytes + inFlight, source.size, Object.keys(state.parts).length, plan.partCount, force);
+    };
+    function size(n: number) {
+      const { start, end } = partRange(plan, source.size, n);
+      return end - start;
+    }
+    const urls = new PartUrls(
+      api,
+      state.uploadToken,
+      this.#options.urlRefreshMarginMs ?? 60_000,
+      () => todo.slice(next),
+      this.#halt.signal,
+    );
+    report(true);
+
+    const worker = async () => {
+      while (next < todo.length && !this.#halt.signal.aborted) {
+        const partNumber = todo[next++]!;
+        const { start, end } = partRange(plan, source.size, partNumber);
+        const body = await source.read(start, end);
+        const checksum = checksums ? base64(await sha256(body)) : undefined;
+        const etag = await this.#sendPart(partNumber, body, checksum, urls, (sent) => {
+          sending.set(partNumber, sent);
+          report();
+        });
+        sending.delete(partNumber);
+        doneBytes += body.length;
+        state.parts[partNumber] = checksum ? { etag, checksum } : { etag };
+        await this.#store.save(this.#stateKey, state);
+        report();
+      }
+    };
+    const concurrency = Math.max(1, this.#options.concurrency ?? 4);
+    await Promise.all(
+      Array.from({ length: Math.min(concurrency, Math.max(1, todo.length)) }, () =>
+        worker().catch((error: unknown) => {
+          // The first failure stops the others; what they sent stays saved for a resume.
+          if (!this.#halt.signal.aborted) this.#halt.abort(error);
+          for (const attempt of this.#attempts) attempt.abort(error);
+          throw error;
+        }),
+      ),
+    );
+    if (this.#stop.signal.aborted) throw this.#stop.signal.reason;
+    report(true);
+
+    const parts: CompletedPart[] = Array.from({ length: plan.partCount }, (_, i) => {
+      const saved = state.parts[i + 1]!;
+      return { partNumber: i + 1, etag: saved.etag, ...(saved.checksum ? { checksum: saved.checksum } : {}) };
+    });
+    const completed = await api.uploads.complete.mutate({ uploadToken: state.uploadToken, parts }, { signal: this.#stop.signal });
+    await this.#store.remove(this.#stateKey);
+    const digests = parts.map((p) => p.checksum).filter((c): c is string => c !== undefined);
+    const sha = digests.length !== parts.length ? undefined : state.mode === 'single' ? digests[0] : await compositeSha256(digests);
+    return {
+      videoId: completed.videoId,
+      size: completed.size,
+      etag: completed.etag,
+      ...(sha ? { sha256: sha } : {}),
+      partsSent: todo.length,
+      partCount: plan.partCount,
+      resumed: resumed !== null,
+    };
+  }
+
+  /** PUTs one part until S3 takes it; returns its ETag. Pauses wait; retryable failures back off. */
+  async #sendPart(
+    partNumber: number,
+    body: Uint8Array<ArrayBuffer>,
+    checksum: string | undefined,
+    urls: PartUrls,
+    onBytes: (sent: number) => void,
+  ): Promise<string> {
+    const retry = { ...DEFAULT_RETRY, ...this.#options.retry };
+    const stallMs = this.#options.stallTimeoutMs ?? 30_000;
+    for (let attempt = 1; ; ) {
+      if (this.#gate) await this.#gate.promise;
+      if (this.#halt.signal.aborted) throw this.#halt.signal.reason;
+      const signed = await urls.get(partNumber, checksum);
+      const controller = new AbortController();
+      this.#attempts.add(controller);
+      let stall = setTimeout(() => controller.abort(new Error(`no progress for ${stallMs / 1000} s`)), stallMs);
+      let failure: string;
+      try {
+        const sending = this.#options.transport.put({
+          url: signed.url,
+          headers: signed.headers,
+          body,
+          signal: controller.signal,
+          onBytes: (sent) => {
+            clearTimeout(stall);
+            stall = setTimeout(() => controller.abort(new Error(`no progress for ${stallMs / 1000} s`)), stallMs);
+            onBytes(sent);
+          },
+        });
+        this.#inFlight.add(sending);
+        const response = await sending.finally(() => this.#inFlight.delete(sending));
+        if (response.status >= 200 && response.status < 300) {
+          if (!response.etag) throw new UploadError('missing-etag', MISSING_ETAG_MESSAGE);
+          return response.etag;
+        }
+        const code = /<Code>([^<]*)<\/Code>/.exec(response.text)?.[1] ?? '';
+        failure = `HTTP ${response.status}${code ? ` ${code}` : ''}`;
+        if (response.status === 403 && /Request has expired/i.test(response.text)) {
+          urls.invalidate(partNumber);
+        } else if (!isRetryableStatus(response.status)) {
+          throw new UploadError('part-failed', `part ${partNumber} was refused by S3: ${failure}${code === 'SignatureDoesNotMatch' ? ' (the part changed on disk, or a proxy altered it)' : ''}`);
+        }
+      } catch (error) {
+        if (error instanceof UploadError) throw error;
+        if (controller.signal.reason === PAUSED) {
+          onBytes(0);
+          continue;
+        }
+        if (this.#halt.signal.aborted) throw this.#halt.signal.reason;
+        failure = controller.signal.aborted ? messageOf(controller.signal.reason) : messageOf(error);
+      } finally {
+        clearTimeout(stall);
+        this.#attempts.delete(controller);
+      }
+      onBytes(0);
+      if (attempt >= retry.attempts) {
+        throw new UploadError('part-failed', `part ${partNumber} failed after ${attempt} tries: ${failure}`);
+      }
+      this.#options.onEvent?.({ kind: 'retry', partNumber, attempt, reason: failure });
+      await sleep(backoffDelay(retry, attempt), this.#halt.signal);
+      attempt++;
+    }
+  }
+
+  /** A saved state this upload can continue, checked against S3 where ListParts exists; else null. */
+  async #resumeState(checksums: boolean): Promise<ResumeState | null> {
+    const saved = await this.#store.load(this.#stateKey);
+    const source = this.#source;
+    const usable =
+      saved &&
+      saved.endpoint === this.#options.endpoint &&
+      saved.size === source.size &&
+      saved.checksums === checksums &&
+      Date.parse(saved.expiresAt) - Date.now() > 10 * 60_000;
+    if (!saved || !usable) {
+      if (saved) await this.#store.remove(this.#stateKey);
+      return null;
+    }
+    try {
+      const { parts } = await this.#options.api.uploads.listParts.query({ uploadToken: saved.uploadToken }, { signal: this.#stop.signal });
+      // S3 is the authority on what it holds; the saved state supplies the checksums.
+      const held = new Map(parts.map((p) => [p.partNumber, p]));
+      const kept: ResumeState['parts'] = {};
+      for (const [n, part] of Object.entries(saved.parts)) {
+        const stored = held.get(Number(n));
+        if (stored && stored.etag.replace(/"/g, '') === part.etag.replace(/"/g, '')) kept[n] = part;
+      }
+      saved.parts = kept;
+      this.#options.onEvent?.({ kind: 'resumed', videoId: saved.videoId, partsAlreadyStored: Object.keys(kept).length, source: 'listParts' });
+      return saved;
+    } catch (error) {
+      if (error instanceof TRPCClientError && error.data?.code === 'NOT_IMPLEMENTED') {
+        this.#options.onEvent?.({ kind: 'resumed', videoId: saved.videoId, partsAlreadyStored: Object.keys(saved.parts).length, source: 'saved state' });
+        return saved;
+      }
+      if (error instanceof TRPCClientError && ['NOT_FOUND', 'UNAUTHORIZED', 'FORBIDDEN', 'BAD_REQUEST'].includes(String(error.data?.code))) {
+        // The upload is gone or no longer ours: start afresh.
+        await this.#store.remove(this.#stateKey);
+        return null;
+      }
+      throw error;
+    }
+  }
+
+  async #createState(checksums: boolean): Promise<ResumeState> {
+    const source = this.#source;
+    let created: CreateUploadOutput;
+    try {
+      created = await this.#options.api.uploads.create.mutate(
+        { fileName: source.name, size: source.size, contentType: source.type, ...(checksums ? { checksum: 'sha256' as const } : {}) },
+        { signal: this.#stop.signal },
+      );
+    } catch (error) {
+      throw new UploadError('rejected', `the edge refused the upload: ${messageOf(error)}`, { cause: error });
+    }
+    const state: ResumeState = {
+      version: 1,
+      endpoint: this.#options.endpoint,
+      fingerprint: this.#stateKey,
+      videoId: created.videoId,
+      uploadToken: created.uploadToken,
+      mode: created.mode,
+      size: source.size,
+      partSize: created.partSize,
+      partCount: created.partCount,
+      expiresAt: created.expiresAt,
+      checksums,
+      parts: {},
+    };
+    await this.#store.save(this.#stateKey, state);
+    this.#options.onEvent?.({ kind: 'created', videoId: created.videoId, partCount: created.partCount, partSize: created.partSize });
+    return state;
+  }
+}
+
+/** Starts an upload and returns its handle. */
+export function startUpload(source: PartSource, options: UploadOptions): Upload {
+  return new Upload(source, options);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,134 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MiB } from '@hoist/shared';
+import { REPO_ROOT } from '../../dev/stack.js';
+import { startFaultProxy, type FaultProxy } from '../../tests/support/fault-proxy.js';
+import { startTestStack, type TestStack } from '../../tests/support/test-stack.js';
+import { runCli } from '../src/cli/main.js';
+import { fileSha256, storedSha256, writePatternFile } from './support.js';
+
+let stack: TestStack;
+let proxy: FaultProxy;
+let dir: string;
+let file: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hoist-cli-test-'));
+  stack = await startTestStack({ fleet: false, s3Front: async (endpoint) => (proxy = await startFaultProxy(endpoint)) });
+  file = join(dir, 'holiday.mp4');
+  await writePatternFile(file, 41 * MiB);
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const capture = () => {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t), isTty: false }, out, err };
+};
+const env = () => ({ HOIST_ENDPOINT: stack.apiUrl, HOIST_TOKEN: stack.token, HOIST_STATE_DIR: join(dir, 'state') });
+
+/** Runs the real `hoist` binary; resolves with its exit code and output. `killWhen` is polled. */
+function hoist(args: string[], killWhen?: () => Promise<boolean>) {
+  return new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'client/bin/hoist.js'), ...args], { env: { ...process.env, ...env() } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+    const poll = killWhen
+      ? setInterval(() => void killWhen().then((kill) => kill && child.kill('SIGKILL')), 25)
+      : undefined;
+    child.on('close', () => clearInterval(poll));
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+describe('the hoist CLI', () => {
+  it('killed mid-upload, then run again, sends only the parts that were missing', async () => {
+    proxy.setRule(() => ({ delayMs: 150 }));
+    let saved: number[] = [];
+    const first = await hoist(['upload', file, '--no-wait', '--concurrency', '2'], async () => {
+      const states = await readdir(join(dir, 'state')).catch(() => [] as string[]);
+      const state = states.find((name) => name.endsWith('.json'));
+      if (!state) return false;
+      const text = await readFile(join(dir, 'state', state), 'utf8').catch(() => '{}');
+      saved = Object.keys((JSON.parse(text) as { parts?: object }).parts ?? {}).map(Number);
+      return saved.length >= 3;
+    });
+    expect(first.signal).toBe('SIGKILL');
+    // What the state file held when the process died: S3 may hold a part more, sent but not yet recorded.
+    const { parts: recorded } = JSON.parse(await readFile(join(dir, 'state', (await readdir(join(dir, 'state'))).find((n) => n.endsWith('.json'))!), 'utf8')) as { parts: object };
+    const sentFirst = new Set(Object.keys(recorded).map(Number));
+    expect(sentFirst.size).toBeGreaterThanOrEqual(3);
+
+    proxy.puts.length = 0;
+    proxy.setRule(() => 'pass');
+    const second = await hoist(['upload', file, '--no-wait']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toMatch(new RegExp(`resuming video [0-9a-z]{26}: ${sentFirst.size} parts already stored \\(per saved state\\)`));
+    const sentSecond = proxy.puts.filter((p) => p.status === 200).map((p) => p.partNumber);
+    expect(sentSecond.filter((n) => sentFirst.has(n))).toEqual([]);
+    expect(new Set([...sentFirst, ...sentSecond]).size).toBe(9);
+    const videoId = /as video ([0-9a-z]{26})/.exec(second.stdout)![1]!;
+    expect(await storedSha256(stack.bucketUrl, `uploads/${stack.owner}/${videoId}/holiday.mp4`)).toBe(await fileSha256(file));
+  });
+
+  it('Ctrl-C pauses and says how to resume; abort then discards the upload', async () => {
+    proxy.setRule(() => ({ delayMs: 200 }));
+    const interrupt = new AbortController();
+    const c = capture();
+    const running = runCli(['upload', file, '--no-wait'], env(), c.io, interrupt.signal);
+    await new Promise((r) => setTimeout(r, 600));
+    interrupt.abort();
+    expect(await running).toBe(130);
+    expect(c.err.join('')).toContain(`Run the same command again to resume:\n  hoist upload ${file}`);
+
+    const aborted = capture();
+    expect(await runCli(['abort', file], env(), aborted.io)).toBe(0);
+    expect(aborted.out.join('')).toMatch(/aborted the upload of .* \(video [0-9a-z]{26}\); S3 discarded its parts/);
+    const again = capture();
+    expect(await runCli(['abort', file], env(), again.io)).toBe(0);
+    expect(again.out.join('')).toContain('no unfinished upload of');
+  });
+
+  it('prints JSON for scripts', async () => {
+    proxy.setRule(() => 'pass');
+    const c = capture();
+    expect(await runCli(['upload', file, '--no-wait', '--json'], env(), c.io)).toBe(0);
+    expect(JSON.parse(c.out.join(''))).toMatchObject({ size: 41 * MiB, partCount: 9, partsSent: 9, resumed: false });
+  });
+
+  it('answers bad usage with exit code 2 and what was wrong', async () => {
+    const cases: Array<[string[], NodeJS.ProcessEnv, number, string]> = [
+      [['upload', join(dir, 'missing.mp4')], env(), 2, 'no such file'],
+      [['upload', file, '--concurrency', 'lots'], env(), 2, '--concurrency must be a whole number from 1 to 64 (got lots)'],
+      [['upload', file], { HOIST_DATA_DIR: dir }, 2, 'no API endpoint'],
+      [['upload'], env(), 2, 'upload takes exactly one argument'],
+      [['frobnicate', 'x'], env(), 2, 'unknown command: frobnicate'],
+      [['upload', file, '--colour'], env(), 2, "Unknown option '--colour'"],
+      [['status', 'not-an-id'], env(), 1, 'videoId must be 26 lowercase letters or digits'],
+      [['upload', file], { ...env(), HOIST_TOKEN: 'not-a-jwt' }, 1, 'bearer token rejected'],
+    ];
+    for (const [args, environment, code, message] of cases) {
+      const c = capture();
+      expect(await runCli(args, environment, c.io), args.join(' ')).toBe(code);
+      expect(c.err.join(''), args.join(' ')).toContain(message);
+    }
+  });
+
+  it('has help for each command', async () => {
+    for (const command of ['upload', 'status', 'abort']) {
+      const c = capture();
+      expect(await runCli([command, '--help'], {}, c.io)).toBe(0);
+      expect(c.out.join('')).toContain(`hoist ${command}`);
+      expect(c.out.join('')).toContain('Exit codes:');
+    }
+  });
+});
