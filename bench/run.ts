@@ -5,8 +5,9 @@ import { describeMachine } from './lib/machine.js';
 import { markdownReport } from './lib/report.js';
 import type { Benchmark, BenchmarkResult } from './lib/types.js';
 import { signBenchmark } from './sign/sign.bench.js';
+import { uploadBenchmark } from './upload/upload.bench.js';
 
-const BENCHMARKS: Benchmark[] = [signBenchmark];
+const BENCHMARKS: Benchmark[] = [signBenchmark, uploadBenchmark];
 
 /** `npm run bench [-- NAME ...]`: runs the benchmarks, prints the table, writes bench/results/. */
 async function main(): Promise<void> {

@@ -6,6 +6,8 @@ export interface PartSource {
   /** Modification time in ms, when known; part of the resume fingerprint. */
   readonly lastModified?: number;
   read(start: number, end: number): Promise<Uint8Array<ArrayBuffer>>;
+  /** Hands a buffer from `read` back for reuse once its bytes are sent (optional). */
+  release?(buffer: Uint8Array<ArrayBuffer>): void;
   close?(): Promise<void>;
 }
 

@@ -9,6 +9,8 @@ import type { ApiClient } from './api-client.js';
  */
 export class PartUrls {
   readonly #cache = new Map<number, SignedPart>();
+  /** Requests on their way, so asking twice for one part sends one request. */
+  readonly #pending = new Map<number, Promise<SignedPart>>();
   #waiting: Array<{ partNumber: number; checksum: string | undefined; resolve: (p: SignedPart) => void; reject: (e: unknown) => void }> = [];
   #flushScheduled = false;
 
@@ -26,13 +28,17 @@ export class PartUrls {
     const cached = this.#cache.get(partNumber);
     if (cached && Date.parse(cached.expiresAt) - Date.now() > this.refreshMarginMs) return Promise.resolve(cached);
     this.#cache.delete(partNumber);
-    return new Promise((resolve, reject) => {
+    const pending = this.#pending.get(partNumber);
+    if (pending) return pending;
+    const request = new Promise<SignedPart>((resolve, reject) => {
       this.#waiting.push({ partNumber, checksum, resolve, reject });
       if (!this.#flushScheduled) {
         this.#flushScheduled = true;
         setTimeout(() => void this.#flush(), 0);
       }
-    });
+    }).finally(() => this.#pending.delete(partNumber));
+    this.#pending.set(partNumber, request);
+    return request;
   }
 
   /** Forgets a URL S3 refused as expired. */

@@ -57,6 +57,15 @@ export interface UploadResult {
 
 const PAUSED = Symbol('paused');
 
+interface PreparedPart {
+  partNumber: number;
+  start: number;
+  end: number;
+  /** Dropped once every byte is sent; read again only for a retry. */
+  body: Uint8Array<ArrayBuffer> | undefined;
+  checksum: string | undefined;
+}
+
 /**
  * One upload: create (or resume), parts in parallel with retries, complete. Control it with
  * `pause()`, `resume()` and `abort()`; `done` settles when it is finished or has failed. A
@@ -189,21 +198,40 @@ export class Upload {
     );
     report(true);
 
+    /** Reads a part and its checksum, and asks for its URL (which is then on its way). */
+    const prepare = async (partNumber: number): Promise<PreparedPart> => {
+      const { start, end } = partRange(plan, source.size, partNumber);
+      const body = await source.read(start, end);
+      const checksum = checksums ? base64(await sha256(body)) : undefined;
+      const part: PreparedPart = { partNumber, start, end, body, checksum };
+      urls.get(partNumber, checksum).catch(() => {});
+      return part;
+    };
+    let saving: Promise<void> = Promise.resolve();
     const worker = async () => {
-      while (next < todo.length && !this.#halt.signal.aborted) {
-        const partNumber = todo[next++]!;
-        const { start, end } = partRange(plan, source.size, partNumber);
-        const body = await source.read(start, end);
-        const checksum = checksums ? base64(await sha256(body)) : undefined;
-        const etag = await this.#sendPart(partNumber, body, checksum, urls, (sent) => {
-          sending.set(partNumber, sent);
+      let prepared = next < todo.length ? prepare(todo[next++]!) : undefined;
+      while (prepared && !this.#halt.signal.aborted) {
+        const part = await prepared;
+        prepared = undefined;
+        // Once S3 has every byte of this part, the next one is read, hashed and signed while
+        // S3 stores this one. The buffer is let go first, so memory stays at one part per slot.
+        const sendingDone = this.#sendPart(part, urls, (sent) => {
+          sending.set(part.partNumber, sent);
           report();
+          if (sent === part.end - part.start && part.body) {
+            source.release?.(part.body);
+            part.body = undefined;
+            if (!prepared && next < todo.length && !this.#halt.signal.aborted) prepared = prepare(todo[next++]!);
+          }
         });
-        sending.delete(partNumber);
-        doneBytes += body.length;
-        state.parts[partNumber] = checksum ? { etag, checksum } : { etag };
-        await this.#store.save(this.#stateKey, state);
+        const etag = await sendingDone;
+        sending.delete(part.partNumber);
+        doneBytes += part.end - part.start;
+        state.parts[part.partNumber] = part.checksum ? { etag, checksum: part.checksum } : { etag };
+        // Saved in order, without holding the next part up.
+        saving = saving.then(() => this.#store.save(this.#stateKey, state));
         report();
+        if (!prepared && next < todo.length) prepared = prepare(todo[next++]!);
       }
     };
     const concurrency = Math.max(1, this.#options.concurrency ?? 4);
@@ -218,6 +246,7 @@ export class Upload {
       ),
     );
     if (this.#stop.signal.aborted) throw this.#stop.signal.reason;
+    await saving;
     report(true);
 
     const parts: CompletedPart[] = Array.from({ length: plan.partCount }, (_, i) => {
@@ -240,19 +269,16 @@ export class Upload {
   }
 
   /** PUTs one part until S3 takes it; returns its ETag. Pauses wait; retryable failures back off. */
-  async #sendPart(
-    partNumber: number,
-    body: Uint8Array<ArrayBuffer>,
-    checksum: string | undefined,
-    urls: PartUrls,
-    onBytes: (sent: number) => void,
-  ): Promise<string> {
+  async #sendPart(part: PreparedPart, urls: PartUrls, onBytes: (sent: number) => void): Promise<string> {
+    const { partNumber, checksum } = part;
     const retry = { ...DEFAULT_RETRY, ...this.#options.retry };
     const stallMs = this.#options.stallTimeoutMs ?? 30_000;
     for (let attempt = 1; ; ) {
       if (this.#gate) await this.#gate.promise;
       if (this.#halt.signal.aborted) throw this.#halt.signal.reason;
       const signed = await urls.get(partNumber, checksum);
+      // A retry after the buffer was let go reads the part again.
+      let body: Uint8Array<ArrayBuffer> | undefined = part.body ?? (await this.#source.read(part.start, part.end));
       const controller = new AbortController();
       this.#attempts.add(controller);
       let stall = setTimeout(() => controller.abort(new Error(`no progress for ${stallMs / 1000} s`)), stallMs);
@@ -261,7 +287,7 @@ export class Upload {
         const sending = this.#options.transport.put({
           url: signed.url,
           headers: signed.headers,
-          body,
+          body: body!,
           signal: controller.signal,
           onBytes: (sent) => {
             clearTimeout(stall);
@@ -269,6 +295,8 @@ export class Upload {
             onBytes(sent);
           },
         });
+        // Only the transport holds the bytes now, and only until they are sent.
+        body = undefined;
         this.#inFlight.add(sending);
         const response = await sending.finally(() => this.#inFlight.delete(sending));
         if (response.status >= 200 && response.status < 300) {

@@ -21,6 +21,7 @@ const OPTIONS = {
   token: { type: 'string' },
   concurrency: { type: 'string' },
   'state-dir': { type: 'string' },
+  wait: { type: 'boolean', default: true },
   'no-wait': { type: 'boolean', default: false },
   'no-checksums': { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },

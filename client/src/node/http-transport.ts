@@ -36,10 +36,12 @@ export function nodeHttpTransport(options: { maxSockets: number }): PartTranspor
           });
         });
         let sent = 0;
+        let data: Uint8Array | undefined = body;
+        const total = body.length;
         const writeNext = () => {
-          while (sent < body.length) {
-            const end = Math.min(body.length, sent + CHUNK);
-            const chunk = body.subarray(sent, end);
+          while (data && sent < total) {
+            const end = Math.min(total, sent + CHUNK);
+            const chunk = data.subarray(sent, end);
             sent = end;
             const flushed = request.write(chunk, () => onBytes(end));
             if (!flushed) {
@@ -47,6 +49,8 @@ export function nodeHttpTransport(options: { maxSockets: number }): PartTranspor
               return;
             }
           }
+          // Every byte is with the socket: let the buffer go while S3 stores the part.
+          data = undefined;
           request.end();
         };
         writeNext();

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_RETRY, backoffDelay, isRetryableStatus, sleep } from './retry.js';
+
+describe('retry policy', () => {
+  it('retries server errors, timeouts and throttling, nothing else', () => {
+    expect([500, 502, 503, 408, 429].every(isRetryableStatus)).toBe(true);
+    expect([400, 403, 404, 409].some(isRetryableStatus)).toBe(false);
+  });
+
+  it('backs off exponentially with full jitter, capped', () => {
+    expect(backoffDelay(DEFAULT_RETRY, 1, () => 1)).toBe(300);
+    expect(backoffDelay(DEFAULT_RETRY, 3, () => 1)).toBe(1200);
+    expect(backoffDelay(DEFAULT_RETRY, 20, () => 1)).toBe(10_000);
+    expect(backoffDelay(DEFAULT_RETRY, 3, () => 0)).toBe(0);
+  });
+
+  it('sleeps until aborted', async () => {
+    const controller = new AbortController();
+    const sleeping = sleep(60_000, controller.signal);
+    controller.abort(new Error('stop'));
+    await expect(sleeping).rejects.toThrow('stop');
+  });
+});
