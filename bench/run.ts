@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../dev/stack.js';
 import { describeMachine } from './lib/machine.js';
@@ -25,12 +25,20 @@ async function main(): Promise<void> {
     results.push(await benchmark.run((line) => process.stdout.write(`   ${line}\n`)));
   }
   const command = `npm run bench${names.length > 0 ? ` -- ${names.join(' ')}` : ''}`;
-  const report = markdownReport(results, machine, command);
-  process.stdout.write(`\n${report}`);
+  process.stdout.write(`\n${markdownReport(results, machine, command)}`);
+  // The files keep every benchmark's latest result: running one replaces only its own.
   const dir = join(REPO_ROOT, 'bench/results');
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'latest.json'), JSON.stringify({ measuredAt: new Date().toISOString(), command, machine, results }, null, 2));
-  await writeFile(join(dir, 'latest.md'), report);
+  const previous = await readFile(join(dir, 'latest.json'), 'utf8')
+    .then((text) => (JSON.parse(text) as { results: BenchmarkResult[] }).results)
+    .catch(() => [] as BenchmarkResult[]);
+  const merged = BENCHMARKS.map((b) => results.find((r) => r.name === b.name) ?? previous.find((r) => r.name === b.name)).filter(
+    (r): r is BenchmarkResult => r !== undefined,
+  );
+  const everything = merged.length === BENCHMARKS.length && names.length === 0;
+  const mergedCommand = everything ? command : `npm run bench${merged.length < BENCHMARKS.length || names.length > 0 ? ` -- ${merged.map((r) => r.name).join(' ')}` : ''}`;
+  await writeFile(join(dir, 'latest.json'), JSON.stringify({ measuredAt: new Date().toISOString(), command: mergedCommand, machine, results: merged }, null, 2));
+  await writeFile(join(dir, 'latest.md'), markdownReport(merged, machine, mergedCommand));
   process.stdout.write(`\nwritten: bench/results/latest.json, bench/results/latest.md\n`);
 }
 

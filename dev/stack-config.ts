@@ -14,6 +14,7 @@ const StackEnv = z.object({
   HOIST_SQS_PORT: port('HOIST_SQS_PORT', 4576),
   HOIST_EDGE_PORT: port('HOIST_EDGE_PORT', 8787),
   HOIST_EDGE_INSPECTOR_PORT: port('HOIST_EDGE_INSPECTOR_PORT', 9229),
+  HOIST_FLEET_HEALTH_PORT: port('HOIST_FLEET_HEALTH_PORT', 9464),
   /** Where objects, secrets and workerd state are kept between runs. */
   HOIST_DATA_DIR: z.string().min(1).default('.data'),
   HOIST_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'HOIST_BUCKET must be a valid bucket name').default('hoist'),
@@ -26,6 +27,7 @@ export interface StackConfig {
   sqsPort: number;
   edgePort: number;
   edgeInspectorPort: number;
+  fleetHealthPort: number;
   dataDir: string;
   bucket: string;
   queueName: string;
@@ -41,12 +43,13 @@ export function readStackConfig(env: NodeJS.ProcessEnv = process.env, cwd = proc
     throw new Error(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   }
   const c = result.data;
-  const passThrough = ['LADDER', 'POOL_SIZE', 'JOB_CONCURRENCY', 'X264_PRESET', 'TEMP_DIR', 'FFMPEG_PATH', 'FFPROBE_PATH'];
+  const passThrough = ['LADDER', 'POOL_SIZE', 'JOB_CONCURRENCY', 'X264_PRESET', 'TEMP_DIR', 'FFMPEG_PATH', 'FFPROBE_PATH', 'DRAIN_SECONDS', 'VISIBILITY_TIMEOUT_SECONDS'];
   return {
     s3Port: c.HOIST_S3_PORT,
     sqsPort: c.HOIST_SQS_PORT,
     edgePort: c.HOIST_EDGE_PORT,
     edgeInspectorPort: c.HOIST_EDGE_INSPECTOR_PORT,
+    fleetHealthPort: c.HOIST_FLEET_HEALTH_PORT,
     dataDir: resolve(cwd, c.HOIST_DATA_DIR),
     bucket: c.HOIST_BUCKET,
     queueName: 'hoist-transcode-jobs',

@@ -60,6 +60,7 @@ export async function startStack(config: StackConfig, options: StackOptions = {}
   await assertPortFree(config.sqsPort, 'HOIST_SQS_PORT');
   await assertPortFree(config.edgePort, 'HOIST_EDGE_PORT');
   await assertPortFree(config.edgeInspectorPort, 'HOIST_EDGE_INSPECTOR_PORT');
+  if (options.fleet ?? true) await assertPortFree(config.fleetHealthPort, 'HOIST_FLEET_HEALTH_PORT');
 
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
@@ -122,6 +123,7 @@ export async function startStack(config: StackConfig, options: StackOptions = {}
           AWS_ACCESS_KEY_ID: S3_EMULATOR_CREDENTIALS.accessKeyId,
           AWS_SECRET_ACCESS_KEY: S3_EMULATOR_CREDENTIALS.secretAccessKey,
           AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+          HEALTH_PORT: String(config.fleetHealthPort),
           ...config.fleetEnv,
         },
         ...(options.output ? { output: options.output } : {}),

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
       `  SQS emulator                      ${stack.queueUrl}`,
       `     dead-letter queue              ${stack.deadLetterQueueUrl}`,
       '  S3-event bridge                   S3 emulator events -> Lambda handler -> job queue',
-      '  worker fleet                      polling the job queue (logs prefixed [fleet])',
+      `  worker fleet                      polling the job queue; health at http://127.0.0.1:${config.fleetHealthPort}/healthz`,
       '',
       `Local token for owner "${stack.owner}" (the CLI also finds it in ${join(config.dataDir, 'stack.json')}):`,
       `  export HOIST_ENDPOINT=${stack.apiUrl}`,

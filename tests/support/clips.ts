@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { resolveFfmpegBinaries } from '../../worker-fleet/src/transcode/ffmpeg-binaries.js';
 
@@ -8,6 +9,10 @@ export interface ClipOptions {
   seconds?: number;
   /** Include a 440 Hz tone. Default true. */
   audio?: boolean;
+  /** Display rotation stored as metadata, as phones do (degrees). */
+  rotate?: 90 | 180 | 270;
+  /** Drop frames irregularly and keep the gaps: a variable frame rate. */
+  variableFrameRate?: boolean;
 }
 
 /** Generates a test-pattern clip (with a tone) with the real ffmpeg: what tests upload. */
@@ -19,17 +24,33 @@ export async function makeTestClip(path: string, options: ClipOptions = {}): Pro
     '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=25`,
     ...(audio ? ['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000'] : []),
     '-t', String(seconds),
+    ...(options.variableFrameRate ? ['-vf', "select='not(eq(mod(n,5),1))*not(eq(mod(n,7),3))'", '-vsync', 'vfr'] : []),
     '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p',
     ...(audio ? ['-c:a', 'aac', '-shortest'] : []),
-    path,
+    options.rotate ? `${path}.upright.mp4` : path,
   ]);
+  if (options.rotate) {
+    // Encoding drops rotation metadata; a stream copy keeps what it is told, as a phone writes it.
+    await promisify(execFile)(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', '-i', `${path}.upright.mp4`, '-c', 'copy', '-metadata:s:v:0', `rotate=${options.rotate}`, path]);
+    await rm(`${path}.upright.mp4`, { force: true });
+  }
 }
 
 /** ffprobe's view of a media URL or file: codec and size of each stream; throws if it cannot decode. */
-export async function probeStreams(target: string): Promise<Array<{ codec_type: string; codec_name: string; width?: number; height?: number }>> {
+export interface ProbedStream {
+  codec_type: string;
+  codec_name: string;
+  width?: number;
+  height?: number;
+  pix_fmt?: string;
+  r_frame_rate?: string;
+  avg_frame_rate?: string;
+}
+
+export async function probeStreams(target: string): Promise<ProbedStream[]> {
   const { ffprobe } = resolveFfmpegBinaries();
   const { stdout } = await promisify(execFile)(ffprobe, ['-v', 'error', '-print_format', 'json', '-show_streams', target]);
-  return (JSON.parse(stdout) as { streams: Array<{ codec_type: string; codec_name: string; width?: number; height?: number }> }).streams;
+  return (JSON.parse(stdout) as { streams: ProbedStream[] }).streams;
 }
 
 /** Decodes every frame of `target` with ffmpeg (output discarded); rejects on any decode error. */

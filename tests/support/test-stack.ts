@@ -30,6 +30,7 @@ export async function startTestStack(options: {
         sqsPort: await freePort(),
         edgePort: await freePort(),
         edgeInspectorPort: await freePort(),
+        fleetHealthPort: await freePort(),
         dataDir,
         bucket: 'hoist-test',
         queueName: 'hoist-test-jobs',

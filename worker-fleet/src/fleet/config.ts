@@ -37,6 +37,8 @@ const FleetEnv = z.object({
   X264_PRESET: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']).default('veryfast'),
   /** Seconds a received message stays hidden; the heartbeat renews it at a third of this. Default 120. */
   VISIBILITY_TIMEOUT_SECONDS: count('VISIBILITY_TIMEOUT_SECONDS', 120),
+  /** Loopback port of the health and metrics endpoint; 0 picks a free one. Default 9464. */
+  HEALTH_PORT: z.coerce.number({ error: 'HEALTH_PORT must be a port number' }).int().min(0).max(65_535).default(9464),
   /** Seconds SIGTERM waits for running jobs before releasing them. Default 60. */
   DRAIN_SECONDS: count('DRAIN_SECONDS', 60),
 });

@@ -36,6 +36,9 @@ export class JobConsumer {
   #stopping = false;
   #pollAbort = new AbortController();
   readonly #jobAbort = new AbortController();
+  readonly #stats = { done: 0, failed: 0, released: 0 };
+  /** When each running job's message was first sent, for the oldest-message gauge. */
+  readonly #sentAt = new Map<string, number>();
 
   constructor(options: JobConsumerOptions) {
     this.#options = options;
@@ -57,6 +60,8 @@ export class JobConsumer {
             QueueUrl: queueUrl,
             MaxNumberOfMessages: Math.min(10, free),
             WaitTimeSeconds: this.#options.waitTimeSeconds ?? 20,
+            // The heartbeat renews this; a worker that dies lets the message go after it.
+            VisibilityTimeout: this.#options.visibilityTimeoutSeconds,
             MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
           }),
           { abortSignal: this.#pollAbort.signal },
@@ -78,6 +83,17 @@ export class JobConsumer {
   /** Jobs running now. */
   get active(): number {
     return this.#running.size;
+  }
+
+  /** Counters and gauges for the health endpoint. */
+  stats(now = Date.now()) {
+    const oldest = Math.min(...this.#sentAt.values());
+    return {
+      running: this.#running.size,
+      ...this.#stats,
+      oldestMessageAgeSeconds: Number.isFinite(oldest) ? Math.round((now - oldest) / 1000) : 0,
+      stopping: this.#stopping,
+    };
   }
 
   /**
@@ -109,26 +125,50 @@ export class JobConsumer {
       return;
     }
     const job = parsed.job;
+    const messageId = message.MessageId ?? receipt;
+    this.#sentAt.set(messageId, Number(message.Attributes?.['SentTimestamp'] ?? Date.now()));
+    // Stops this job alone: its message went to another worker, or the fleet is shutting down.
+    const jobAbort = new AbortController();
+    const onShutdown = () => jobAbort.abort(this.#jobAbort.signal.reason);
+    this.#jobAbort.signal.addEventListener('abort', onShutdown, { once: true });
     const heartbeatMs = (this.#options.visibilityTimeoutSeconds * 1000) / 3;
     const heartbeat = setInterval(() => {
-      void this.#setVisibility(receipt, this.#options.visibilityTimeoutSeconds).catch((error: unknown) =>
-        logger.warn('heartbeat failed', { videoId: job.videoId, error: String(error) }),
-      );
+      this.#setVisibility(receipt, this.#options.visibilityTimeoutSeconds).catch((error: unknown) => {
+        const name = (error as { name?: string }).name ?? '';
+        if (/ReceiptHandleIsInvalid|MessageNotInflight|InvalidParameterValue/.test(name)) {
+          // The message is no longer ours: another worker has it. Stop encoding at once.
+          logger.warn('message lost to another worker; stopping the job', { videoId: job.videoId, error: String(error) });
+          jobAbort.abort(new JobError('message lost to another worker', job.videoId, false));
+        } else {
+          logger.warn('heartbeat failed', { videoId: job.videoId, error: String(error) });
+        }
+      });
     }, heartbeatMs);
     try {
       logger.info('job started', { videoId: job.videoId, key: job.key, receiveCount: message.Attributes?.['ApproximateReceiveCount'] });
-      const outcome = await this.#options.runJob(job, this.#jobAbort.signal);
+      const outcome = await this.#options.runJob(job, jobAbort.signal);
       clearInterval(heartbeat);
       await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: receipt }));
+      if (outcome === 'failed') this.#stats.failed++;
+      else this.#stats.done++;
       logger.info('job finished', { videoId: job.videoId, outcome });
     } catch (error) {
       clearInterval(heartbeat);
+      if (jobAbort.signal.reason instanceof JobError) {
+        this.#stats.released++;
+        return;
+      }
       const retryable = !(error instanceof JobError) || error.retryable;
       const receives = Number(message.Attributes?.['ApproximateReceiveCount'] ?? 1);
-      // Exponential backoff by receive count, capped well inside SQS's 12-hour limit.
+      // Exponential backoff by receive count, capped well inside SQS's 12-hour limit; a job
+      // cut short by shutdown goes straight back for another worker.
       const delay = this.#jobAbort.signal.aborted ? 0 : Math.min(900, 10 * 2 ** (receives - 1));
-      logger.error('job failed', { videoId: job.videoId, retryable, retryInSeconds: delay, error: String(error) });
+      logger.error('job released', { videoId: job.videoId, retryable, retryInSeconds: delay, error: String(error) });
+      this.#stats.released++;
       await this.#setVisibility(receipt, retryable ? delay : 0).catch(() => {});
+    } finally {
+      this.#sentAt.delete(messageId);
+      this.#jobAbort.signal.removeEventListener('abort', onShutdown);
     }
   }
 

@@ -5,6 +5,7 @@ import { RenditionPool } from '../transcode/rendition-pool.js';
 import { createAwsClients } from './clients.js';
 import { readFleetConfig } from './config.js';
 import { JobConsumer } from './consumer.js';
+import { startHealthServer } from './health-server.js';
 import { runTranscodeJob } from './run-transcode-job.js';
 
 /** The fleet process: one per machine, started by systemd or the local stack. */
@@ -26,6 +27,10 @@ async function main(): Promise<void> {
       runTranscodeJob(job, { store, pool, binaries, tempDir: config.TEMP_DIR, ladder: config.LADDER, preset: config.X264_PRESET, logger }, signal),
   });
 
+  const health = await startHealthServer(config.HEALTH_PORT, () => consumer.stats());
+  const address = health.address();
+  logger.info('health endpoint', { url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : config.HEALTH_PORT}/healthz` });
+
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -34,6 +39,7 @@ async function main(): Promise<void> {
     void consumer
       .stop(config.DRAIN_SECONDS * 1000)
       .then(() => pool.destroy())
+      .then(() => new Promise((resolve) => health.close(resolve)))
       .then(() => {
         logger.info('stopped');
         process.exit(0);

@@ -9,6 +9,8 @@ export { jobFromRecord } from './event-records.js';
 const LambdaEnv = z.object({
   JOB_QUEUE_URL: z.string({ error: 'JOB_QUEUE_URL is not set' }).url('JOB_QUEUE_URL must be the queue URL'),
   AWS_REGION: z.string().default('us-east-1'),
+  /** Endpoint override, for an SQS emulator; unset in AWS. */
+  SQS_ENDPOINT: z.string().url('SQS_ENDPOINT must be a URL').optional(),
 });
 
 let handleEvent: ReturnType<typeof createS3EventHandler> | undefined;
@@ -18,7 +20,7 @@ export async function handler(event: unknown) {
   if (!handleEvent) {
     const env = LambdaEnv.parse(process.env);
     handleEvent = createS3EventHandler({
-      sqs: new SQSClient({ region: env.AWS_REGION }),
+      sqs: new SQSClient({ region: env.AWS_REGION, ...(env.SQS_ENDPOINT ? { endpoint: env.SQS_ENDPOINT } : {}) }),
       queueUrl: env.JOB_QUEUE_URL,
       logger: jsonLogger('s3-event-lambda'),
     });

@@ -1,0 +1,39 @@
+#!/bin/bash
+# Autoscaling-group user data for a fleet instance (Debian 12 or Amazon Linux 2023 AMI):
+# installs Node 20 and the fleet, writes its settings, and starts it under systemd.
+# Expects the launch template to set HOIST_RELEASE_URL (a tarball of this repository's main
+# branch with node_modules, built by CI), JOB_QUEUE_URL, S3_BUCKET and AWS_REGION.
+set -euo pipefail
+
+: "${HOIST_RELEASE_URL:?set in the launch template}"
+: "${JOB_QUEUE_URL:?set in the launch template}"
+: "${S3_BUCKET:?set in the launch template}"
+: "${AWS_REGION:?set in the launch template}"
+
+if command -v apt-get >/dev/null; then
+  apt-get update
+  apt-get install -y nodejs npm curl
+else
+  dnf install -y nodejs20 curl
+  alternatives --set node /usr/bin/node-20 || true
+fi
+
+id hoist >/dev/null 2>&1 || useradd --system --home /opt/hoist --shell /usr/sbin/nologin hoist
+mkdir -p /opt/hoist /etc/hoist /var/tmp/hoist
+curl -fsSL "$HOIST_RELEASE_URL" | tar -xz -C /opt/hoist
+chown -R hoist:hoist /opt/hoist /var/tmp/hoist
+
+cat > /etc/hoist/fleet.env <<ENV
+JOB_QUEUE_URL=${JOB_QUEUE_URL}
+S3_BUCKET=${S3_BUCKET}
+AWS_REGION=${AWS_REGION}
+JOB_CONCURRENCY=${JOB_CONCURRENCY:-1}
+DRAIN_SECONDS=${DRAIN_SECONDS:-60}
+VISIBILITY_TIMEOUT_SECONDS=${VISIBILITY_TIMEOUT_SECONDS:-120}
+ENV
+chmod 640 /etc/hoist/fleet.env
+chgrp hoist /etc/hoist/fleet.env
+
+install -m 644 /opt/hoist/worker-fleet/deploy/hoist-fleet.service /etc/systemd/system/hoist-fleet.service
+systemctl daemon-reload
+systemctl enable --now hoist-fleet.service

@@ -1,0 +1,190 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { VideoManifest, VideoStatusDocument, newVideoId, outputKeys, sourceKey, type TranscodeJob } from '@hoist/shared';
+import { freePort } from '../../dev/ports.js';
+import { S3_EMULATOR_CREDENTIALS, startS3Emulator, type S3Emulator } from '../../dev/s3-emulator.js';
+import { REPO_ROOT } from '../../dev/stack.js';
+import { SQS_EMULATOR_CREDENTIALS, startSqsEmulator, type SqsEmulator } from '../../dev/sqs-emulator.js';
+import { makeTestClip } from '../../tests/support/clips.js';
+
+let dir: string;
+let s3Emulator: S3Emulator;
+let sqsEmulator: SqsEmulator;
+let s3: S3Client;
+let sqs: SQSClient;
+let clip: Uint8Array;
+const fleets: Fleet[] = [];
+
+interface Fleet {
+  child: ChildProcess;
+  lines: string[];
+  healthPort: number;
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  exited: Promise<number | null>;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hoist-fleet-process-'));
+  s3Emulator = await startS3Emulator({ port: await freePort(), directory: join(dir, 's3'), bucket: 'hoist' });
+  s3 = new S3Client({ endpoint: s3Emulator.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: S3_EMULATOR_CREDENTIALS });
+  // Long enough that a signal lands mid-encode.
+  await makeTestClip(join(dir, 'source.mp4'), { width: 1280, height: 720, seconds: 12 });
+  clip = await readFile(join(dir, 'source.mp4'));
+});
+
+// A queue of its own per test: a stopped consumer's long poll can stay open at the emulator
+// and take the next message sent, as a real queue may too.
+beforeEach(async () => {
+  sqsEmulator = await startSqsEmulator({ port: await freePort(), queueName: 'jobs', visibilityTimeoutSeconds: 30, maxReceiveCount: 2 });
+  sqs = new SQSClient({ endpoint: sqsEmulator.endpoint, region: 'us-east-1', credentials: SQS_EMULATOR_CREDENTIALS });
+});
+
+afterEach(async () => {
+    for (const fleet of fleets.splice(0)) {
+    if (fleet.child.exitCode === null && fleet.child.signalCode === null) {
+      process.kill(fleet.child.pid!, 'SIGTERM');
+      const timer = setTimeout(() => process.kill(-fleet.child.pid!, 'SIGKILL'), 10_000);
+      await fleet.exited;
+      clearTimeout(timer);
+    }
+  }
+  sqs.destroy();
+  await sqsEmulator.stop();
+});
+
+afterAll(async () => {
+  s3?.destroy();
+  await s3Emulator?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function startFleet(env: Record<string, string> = {}): Promise<Fleet> {
+  const tsx = createRequire(import.meta.url).resolve('tsx');
+  const healthPort = await freePort();
+  const child = spawn(process.execPath, ['--import', `file://${tsx}`, join(REPO_ROOT, 'worker-fleet/src/fleet/main.ts')], {
+    env: {
+      ...process.env,
+      JOB_QUEUE_URL: sqsEmulator.queueUrl,
+      SQS_ENDPOINT: sqsEmulator.endpoint,
+      S3_BUCKET: 'hoist',
+      S3_ENDPOINT: s3Emulator.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      HEALTH_PORT: String(healthPort),
+      LADDER: '720,360',
+      X264_PRESET: 'veryfast',
+      POOL_SIZE: '2',
+      TEMP_DIR: dir,
+      ...env,
+    },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const waiters: Array<{ pattern: RegExp; resolve: (line: string) => void }> = [];
+  const onLine = (line: string) => {
+    lines.push(line);
+    for (const w of [...waiters]) if (w.pattern.test(line)) waiters.splice(waiters.indexOf(w), 1) && w.resolve(line);
+  };
+  for (const stream of [child.stdout!, child.stderr!]) {
+    let pending = '';
+    stream.setEncoding('utf8').on('data', (chunk: string) => {
+      const parts = (pending + chunk).split('\n');
+      pending = parts.pop()!;
+      parts.forEach(onLine);
+    });
+  }
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const fleet: Fleet = {
+    child,
+    lines,
+    healthPort,
+    exited,
+    waitFor: (pattern, timeoutMs = 60_000) => {
+      const seen = lines.find((line) => pattern.test(line));
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms; fleet said:\n${lines.join('\n')}`)), timeoutMs);
+        waiters.push({ pattern, resolve: (line) => (clearTimeout(timer), resolve(line)) });
+      });
+    },
+  };
+  fleets.push(fleet);
+  await fleet.waitFor(/"message":"polling"/);
+  return fleet;
+}
+
+async function queueJob(): Promise<TranscodeJob> {
+  const videoId = newVideoId();
+  const key = sourceKey('alice', videoId, 'source.mp4');
+  await s3.send(new PutObjectCommand({ Bucket: 'hoist', Key: key, Body: clip }));
+  const job: TranscodeJob = { kind: 'transcode', version: 1, videoId, owner: 'alice', bucket: 'hoist', key, size: clip.length, etag: 'etag-1', sequencer: '1', eventTime: new Date().toISOString() };
+  await sqs.send(new SendMessageCommand({ QueueUrl: sqsEmulator.queueUrl, MessageBody: JSON.stringify(job) }));
+  return job;
+}
+
+async function readStatus(videoId: string) {
+  const response = await fetch(`${s3Emulator.bucketUrl}/${outputKeys.status(videoId)}`);
+  return response.ok ? VideoStatusDocument.parse(await response.json()) : null;
+}
+
+describe('the fleet process against the SQS and S3 emulators', () => {
+  it('SIGTERM mid-job releases the message at the drain deadline and loses nothing', async () => {
+    const first = await startFleet({ DRAIN_SECONDS: '1' });
+    const job = await queueJob();
+    await first.waitFor(/"message":"job started"/);
+    await first.waitFor(/"message":"probed"/);
+    process.kill(first.child.pid!, 'SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(first.lines.join('\n')).toMatch(/"message":"job released".*"retryInSeconds":0/);
+    expect((await readStatus(job.videoId))?.state).not.toBe('ready');
+
+    const second = await startFleet();
+    await second.waitFor(new RegExp(`"message":"job finished","videoId":"${job.videoId}","outcome":"ready"`), 120_000);
+    expect((await readStatus(job.videoId))?.state).toBe('ready');
+  });
+
+  it('a consumer killed mid-job: after the visibility timeout another one completes the video, once', async () => {
+    const doomed = await startFleet({ VISIBILITY_TIMEOUT_SECONDS: '3' });
+    const job = await queueJob();
+    await doomed.waitFor(/"message":"probed"/);
+    // The whole process group, ffmpeg included, as when a machine dies.
+    process.kill(-doomed.child.pid!, 'SIGKILL');
+    await doomed.exited;
+
+    const survivor = await startFleet({ VISIBILITY_TIMEOUT_SECONDS: '3' });
+    await survivor.waitFor(new RegExp(`"message":"job started","videoId":"${job.videoId}".*"receiveCount":"2"`), 30_000);
+    await survivor.waitFor(new RegExp(`"message":"job finished","videoId":"${job.videoId}","outcome":"ready"`), 120_000);
+    const manifest = VideoManifest.parse(await (await fetch(`${s3Emulator.bucketUrl}/${outputKeys.manifest(job.videoId)}`)).json());
+
+    // SQS delivers at least once: the same message again is acknowledged without encoding.
+    await sqs.send(new SendMessageCommand({ QueueUrl: sqsEmulator.queueUrl, MessageBody: JSON.stringify(job) }));
+    await survivor.waitFor(new RegExp(`"message":"job finished","videoId":"${job.videoId}","outcome":"duplicate"`));
+    const after = VideoManifest.parse(await (await fetch(`${s3Emulator.bucketUrl}/${outputKeys.manifest(job.videoId)}`)).json());
+    expect(after.timings.finishedAt).toBe(manifest.timings.finishedAt);
+
+    const health = (await (await fetch(`http://127.0.0.1:${survivor.healthPort}/healthz`)).json()) as Record<string, unknown>;
+    expect(health).toMatchObject({ ok: true, running: 0, done: 2, failed: 0 });
+    expect(await (await fetch(`http://127.0.0.1:${survivor.healthPort}/metrics`)).text()).toContain('hoist_jobs_total{outcome="done"} 2');
+  });
+
+  it('a message that is not a job goes to the dead-letter queue, not round and round', async () => {
+    const fleet = await startFleet();
+    await sqs.send(new SendMessageCommand({ QueueUrl: sqsEmulator.queueUrl, MessageBody: '{"kind":"transcode","videoId":"nope"}' }));
+    await fleet.waitFor(/message is not a TranscodeJob.*videoId/);
+    let dead: string | undefined;
+    for (let i = 0; i < 20 && !dead; i++) {
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: sqsEmulator.deadLetterQueueUrl, WaitTimeSeconds: 1 }));
+      dead = Messages[0]?.Body;
+    }
+    expect(dead).toBe('{"kind":"transcode","videoId":"nope"}');
+  });
+});
