@@ -6,8 +6,9 @@ import { markdownReport } from './lib/report.js';
 import type { Benchmark, BenchmarkResult } from './lib/types.js';
 import { signBenchmark } from './sign/sign.bench.js';
 import { uploadBenchmark } from './upload/upload.bench.js';
+import { ladderBenchmark } from './ladder/ladder.bench.js';
 
-const BENCHMARKS: Benchmark[] = [signBenchmark, uploadBenchmark];
+const BENCHMARKS: Benchmark[] = [signBenchmark, uploadBenchmark, ladderBenchmark];
 
 /** `npm run bench [-- NAME ...]`: runs the benchmarks, prints the table, writes bench/results/. */
 async function main(): Promise<void> {

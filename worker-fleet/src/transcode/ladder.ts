@@ -54,3 +54,4 @@ export function chooseLadder(source: Pick<SourceInfo, 'width' | 'height'>, label
       };
     });
 }
+

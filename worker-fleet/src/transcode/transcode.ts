@@ -17,6 +17,9 @@ export function renditionArgs(task: TranscodeTask): string[] {
   const level = h264Level(rung.width, rung.height, task.frameRate).level;
   return [
     '-hide_banner', '-nostdin', '-y', '-loglevel', 'error',
+    // One decoder thread: rungs run side by side in the pool, which already fills the cores;
+    // frame-threaded decoding in each of them only adds contention (measured by bench/ladder).
+    '-threads', '1',
     '-i', task.sourcePath,
     '-map', '0:v:0',
     ...(task.hasAudio ? ['-map', '0:a:0'] : []),
