@@ -7,8 +7,10 @@ import type { Benchmark, BenchmarkResult } from './lib/types.js';
 import { signBenchmark } from './sign/sign.bench.js';
 import { uploadBenchmark } from './upload/upload.bench.js';
 import { ladderBenchmark } from './ladder/ladder.bench.js';
+import { pipelineBenchmark } from './pipeline/pipeline.bench.js';
+import { fleetBenchmark } from './fleet/fleet.bench.js';
 
-const BENCHMARKS: Benchmark[] = [signBenchmark, uploadBenchmark, ladderBenchmark];
+const BENCHMARKS: Benchmark[] = [signBenchmark, uploadBenchmark, ladderBenchmark, pipelineBenchmark, fleetBenchmark];
 
 /** `npm run bench [-- NAME ...]`: runs the benchmarks, prints the table, writes bench/results/. */
 async function main(): Promise<void> {

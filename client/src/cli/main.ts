@@ -143,12 +143,22 @@ async function uploadCommand(
 
 async function waitForReady(api: ApiClient, videoId: string, json: boolean, io: Io, interrupt?: AbortSignal): Promise<number> {
   let lastLine = '';
+  let failures = 0;
   for (;;) {
     if (interrupt?.aborted) {
       io.err(`\nhoist: stopped waiting; the video keeps processing. Check it with: hoist status ${videoId}\n`);
       return EXIT.interrupted;
     }
-    const status = await api.videos.status.query({ videoId });
+    let status;
+    try {
+      status = await api.videos.status.query({ videoId });
+      failures = 0;
+    } catch (error) {
+      // A blip between here and the API is no reason to give up on a long wait.
+      if (++failures >= 5 || (error instanceof TRPCClientError && error.data?.httpStatus && error.data.httpStatus < 500)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000 * failures));
+      continue;
+    }
     const line = `processing: ${status.state} ${Math.round(status.progress * 100)}%`;
     if (!json && line !== lastLine) io.out(io.isTty ? `\r${line.padEnd(60)}` : `${line}\n`);
     lastLine = line;

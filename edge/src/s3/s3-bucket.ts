@@ -12,6 +12,9 @@ export interface S3BucketOptions {
   fetch?: typeof fetch;
 }
 
+/** Tries a read gets before its failure is reported. */
+const READ_ATTEMPTS = 3;
+
 /** Encodes a key for a URL path as SigV4 canonicalises it: each segment RFC 3986-encoded, `/` kept. */
 export function encodeKeyPath(key: string): string {
   return key
@@ -45,9 +48,27 @@ export class S3Bucket {
     return new URL(`${this.#base}/${encodeKeyPath(key)}`);
   }
 
+  /**
+   * Sends a signed request. A read (GET, HEAD) that fails on the network, such as a kept-alive
+   * connection the other side has just closed, or that S3 answers with a 5xx ("please try
+   * again"), is tried up to twice more after a moment; writes are never repeated here.
+   */
+  async #fetchSigned(url: URL, init: RequestInit): Promise<Response> {
+    const idempotent = init.method === 'GET' || init.method === 'HEAD';
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const response = await this.#fetch(await this.#aws.sign(url.toString(), init));
+        if (!idempotent || attempt >= READ_ATTEMPTS || response.status < 500) return response;
+        await response.body?.cancel();
+      } catch (error) {
+        if (!idempotent || attempt >= READ_ATTEMPTS) throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
+
   async #send(operation: string, url: URL, init: RequestInit): Promise<Response> {
-    const signed = await this.#aws.sign(url.toString(), init);
-    const response = await this.#fetch(signed);
+    const response = await this.#fetchSigned(url, init);
     if (!response.ok) throw await s3ErrorFrom(operation, response);
     return response;
   }
@@ -131,9 +152,7 @@ export class S3Bucket {
 
   /** Size and ETag of a stored object, or `null` when there is none. */
   async headObject(key: string): Promise<{ size: number; etag: string } | null> {
-    const url = this.objectUrl(key);
-    const signed = await this.#aws.sign(url.toString(), { method: 'HEAD' });
-    const response = await this.#fetch(signed);
+    const response = await this.#fetchSigned(this.objectUrl(key), { method: 'HEAD' });
     if (response.status === 404) return null;
     if (!response.ok) throw new S3RequestError('HeadObject', response.status, `HTTP${response.status}`, 'head failed');
     return {
@@ -160,9 +179,7 @@ export class S3Bucket {
 
   /** Reads a small text object, or `null` when it does not exist. */
   async getText(key: string): Promise<string | null> {
-    const url = this.objectUrl(key);
-    const signed = await this.#aws.sign(url.toString(), { method: 'GET' });
-    const response = await this.#fetch(signed);
+    const response = await this.#fetchSigned(this.objectUrl(key), { method: 'GET' });
     if (response.status === 404) {
       await response.body?.cancel();
       return null;
@@ -171,9 +188,21 @@ export class S3Bucket {
     return response.text();
   }
 
-  /** Reads a JSON document, or `null` when it does not exist. */
+  /**
+   * Reads a JSON document, or `null` when it does not exist. S3 replaces objects atomically,
+   * but a store that does not (the local emulator, mid-write) can serve half a document: that
+   * read is tried again once before it counts as broken.
+   */
   async getJson(key: string): Promise<unknown> {
-    const text = await this.getText(key);
-    return text === null ? null : (JSON.parse(text) as unknown);
+    for (let attempt = 1; ; attempt++) {
+      const text = await this.getText(key);
+      if (text === null) return null;
+      try {
+        return JSON.parse(text) as unknown;
+      } catch (error) {
+        if (attempt >= 2) throw new S3RequestError('GetObject', 200, 'UnreadableDocument', `${key} is not valid JSON: ${String(error)}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
   }
 }

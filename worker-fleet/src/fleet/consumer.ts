@@ -145,7 +145,13 @@ export class JobConsumer {
       });
     }, heartbeatMs);
     try {
-      logger.info('job started', { videoId: job.videoId, key: job.key, receiveCount: message.Attributes?.['ApproximateReceiveCount'] });
+      logger.info('job started', {
+        videoId: job.videoId,
+        key: job.key,
+        receiveCount: message.Attributes?.['ApproximateReceiveCount'],
+        // From S3 storing the source to this start: the pipeline's latency.
+        sinceUploadMs: Date.now() - Date.parse(job.eventTime),
+      });
       const outcome = await this.#options.runJob(job, jobAbort.signal);
       clearInterval(heartbeat);
       await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: receipt }));
