@@ -98,9 +98,9 @@ export const ladderBenchmark: Benchmark = {
       };
 
       log('fleet against decode-once');
-      const vsOnce = await alternate(REPETITIONS, 0, fleet, decodeOnce);
+      const vsOnce = await alternate(REPETITIONS, 1, fleet, decodeOnce);
       log('fleet against one run per rung in sequence');
-      const vsSequential = await alternate(REPETITIONS, 0, fleet, sequential);
+      const vsSequential = await alternate(REPETITIONS, 1, fleet, sequential);
       const fleetRuns = [...vsOnce.a, ...vsSequential.a];
       const fleetTotal = summarise(fleetRuns.map((r) => r.total));
       const once = summarise(vsOnce.b.map((r) => r.total));

@@ -64,6 +64,7 @@ export const uploadBenchmark: Benchmark = {
           await s3.send(new DeleteObjectCommand({ Bucket: stack.bucket, Key: result.key }));
           return result;
         };
+        // The 64 MiB round warms up the emulator, the page cache and wrangler for the larger ones.
         const { a, b } = await alternate(repetitions, size <= 64 * MiB ? 1 : 0, hoist, sdk);
         rows.push(...compare(label(size), a, b));
         await rm(file, { force: true });
