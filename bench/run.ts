@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     results.push(await benchmark.run((line) => process.stdout.write(`   ${line}\n`)));
   }
   const command = `npm run bench${names.length > 0 ? ` -- ${names.join(' ')}` : ''}`;
+  for (const result of results) Object.assign(result, { command, measuredAt: new Date().toISOString() });
   process.stdout.write(`\n${markdownReport(results, machine, command)}`);
   // The files keep every benchmark's latest result: running one replaces only its own.
   const dir = join(REPO_ROOT, 'bench/results');
@@ -38,8 +39,8 @@ async function main(): Promise<void> {
   const merged = BENCHMARKS.map((b) => results.find((r) => r.name === b.name) ?? previous.find((r) => r.name === b.name)).filter(
     (r): r is BenchmarkResult => r !== undefined,
   );
-  const everything = merged.length === BENCHMARKS.length && names.length === 0;
-  const mergedCommand = everything ? command : `npm run bench${merged.length < BENCHMARKS.length || names.length > 0 ? ` -- ${merged.map((r) => r.name).join(' ')}` : ''}`;
+  const commands = [...new Set(merged.map((r) => r.command ?? command))];
+  const mergedCommand = commands.map((c) => `${c}`).join('` and `');
   await writeFile(join(dir, 'latest.json'), JSON.stringify({ measuredAt: new Date().toISOString(), command: mergedCommand, machine, results: merged }, null, 2));
   await writeFile(join(dir, 'latest.md'), markdownReport(merged, machine, mergedCommand));
   process.stdout.write(`\nwritten: bench/results/latest.json, bench/results/latest.md\n`);

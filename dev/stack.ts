@@ -40,6 +40,7 @@ export interface StackInfo {
   s3Endpoint: string;
   bucket: string;
   bucketUrl: string;
+  sqsEndpoint: string;
   queueUrl: string;
   deadLetterQueueUrl: string;
 }
@@ -138,6 +139,7 @@ export async function startStack(config: StackConfig, options: StackOptions = {}
       s3Endpoint: s3.endpoint,
       bucket: config.bucket,
       bucketUrl: s3.bucketUrl,
+      sqsEndpoint: sqs.endpoint,
       queueUrl: sqs.queueUrl,
       deadLetterQueueUrl: sqs.deadLetterQueueUrl,
     };

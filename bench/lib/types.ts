@@ -15,6 +15,9 @@ export interface ComparisonRow {
 
 export interface BenchmarkResult {
   name: string;
+  /** The command that produced this result (set by the runner). */
+  command?: string;
+  measuredAt?: string;
   description: string;
   rows: ComparisonRow[];
   notes: string[];
