@@ -16,7 +16,7 @@ const CONCURRENCY = 4;
 const RUNS: Array<{ size: number; repetitions: number }> = [
   { size: 64 * MiB, repetitions: 5 },
   { size: 1 * GiB, repetitions: 2 },
-  { size: 4 * GiB, repetitions: 1 },
+  { size: 4 * GiB, repetitions: 2 },
 ];
 
 interface ChildResult {
