@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { describeZodError } from '@hoist/shared';
 
 const port = (name: string, fallback: number) =>
   z.coerce
@@ -40,7 +41,7 @@ export interface StackConfig {
 export function readStackConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): StackConfig {
   const result = StackEnv.safeParse(env);
   if (!result.success) {
-    throw new Error(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    throw new Error(describeZodError(result.error));
   }
   const c = result.data;
   const passThrough = ['LADDER', 'POOL_SIZE', 'JOB_CONCURRENCY', 'X264_PRESET', 'TEMP_DIR', 'FFMPEG_PATH', 'FFPROBE_PATH', 'DRAIN_SECONDS', 'VISIBILITY_TIMEOUT_SECONDS'];

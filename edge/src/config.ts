@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_OBJECT_SIZE } from '@hoist/shared';
+import { MAX_OBJECT_SIZE, describeZodError } from '@hoist/shared';
 
 /** Worker bindings as wrangler hands them over: vars and secrets, all strings. */
 export type EdgeBindings = Record<string, unknown>;
@@ -74,8 +74,7 @@ export function readEdgeConfig(env: EdgeBindings): EdgeConfig {
   if (cached) return cached;
   const result = EdgeConfigSchema.safeParse(env);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new EdgeConfigError(`edge configuration is invalid: ${problems.join('; ')}`);
+    throw new EdgeConfigError(`edge configuration is invalid: ${describeZodError(result.error)}`);
   }
   parsed.set(env, result.data);
   return result.data;

@@ -1,5 +1,6 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
+import { describeZodError } from '@hoist/shared';
 import type { EdgeConfig } from './config.js';
 import type { S3Bucket } from './s3/s3-bucket.js';
 import type { UrlPresigner } from './s3/url-presigner.js';
@@ -18,13 +19,6 @@ export type EdgeContext = {
   /** The clock, injectable so expiry can be tested. */
   now: () => Date;
 };
-
-/** Turns a zod failure into one readable line: `size: size must be at least 1 byte; ...`. */
-function describeZodError(error: ZodError): string {
-  return error.issues
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-    .join('; ');
-}
 
 const t = initTRPC.context<EdgeContext>().create({
   errorFormatter({ shape, error }) {

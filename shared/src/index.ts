@@ -7,3 +7,4 @@ export * from './status.js';
 export * from './job.js';
 export * from './s3-event.js';
 export * from './transcode-task.js';
+export * from './zod-errors.js';

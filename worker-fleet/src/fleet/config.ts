@@ -1,5 +1,6 @@
 import { availableParallelism, tmpdir } from 'node:os';
 import { z } from 'zod';
+import { describeZodError } from '@hoist/shared';
 import { DEFAULT_LADDER } from '../transcode/ladder.js';
 
 const count = (name: string, fallback: number) =>
@@ -49,8 +50,7 @@ export type FleetConfig = z.infer<typeof FleetEnv>;
 export function readFleetConfig(env: NodeJS.ProcessEnv = process.env): FleetConfig {
   const result = FleetEnv.safeParse(env);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`fleet configuration is invalid: ${problems.join('; ')}`);
+    throw new Error(`fleet configuration is invalid: ${describeZodError(result.error)}`);
   }
   return result.data;
 }

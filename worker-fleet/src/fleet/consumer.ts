@@ -5,7 +5,7 @@ import {
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { TranscodeJob } from '@hoist/shared';
+import { TranscodeJob, describeZodError } from '@hoist/shared';
 import type { Logger } from '../logger.js';
 import { JobError } from './job-errors.js';
 import type { JobOutcome } from './run-transcode-job.js';
@@ -195,5 +195,5 @@ function parseJob(body: string | undefined): { success: true; job: TranscodeJob 
   const result = TranscodeJob.safeParse(json);
   return result.success
     ? { success: true, job: result.data }
-    : { success: false, reason: result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+    : { success: false, reason: describeZodError(result.error) };
 }

@@ -1,4 +1,4 @@
-import { S3EventRecord, TranscodeJob, decodeS3EventKey, parseSourceKey } from '@hoist/shared';
+import { S3EventRecord, TranscodeJob, decodeS3EventKey, describeZodError, parseSourceKey } from '@hoist/shared';
 
 export type RecordOutcome =
   | { kind: 'job'; job: TranscodeJob }
@@ -12,7 +12,7 @@ export type RecordOutcome =
 export function jobFromRecord(raw: unknown): RecordOutcome {
   const parsed = S3EventRecord.safeParse(raw);
   if (!parsed.success) {
-    return { kind: 'invalid', reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+    return { kind: 'invalid', reason: describeZodError(parsed.error) };
   }
   const record = parsed.data;
   if (!record.eventName.startsWith('ObjectCreated:')) {
