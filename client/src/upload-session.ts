@@ -85,6 +85,7 @@ export class Upload {
   readonly #inFlight = new Set<Promise<unknown>>();
   #gate: { promise: Promise<void>; open: () => void } | undefined;
   #aborting: Promise<void> | undefined;
+  #discarded = false;
   #state: ResumeState | undefined;
   #stateKey = '';
 
@@ -141,13 +142,21 @@ export class Upload {
       this.#gate?.open();
       // A part S3 receives after the abort would outlive it: let every request end first.
       await Promise.allSettled([...this.#inFlight]);
-      const state = this.#state;
-      if (state) {
-        await this.#options.api.uploads.abort.mutate({ uploadToken: state.uploadToken }).catch(() => {});
-        await this.#store.remove(this.#stateKey);
-      }
+      await this.#discard();
     })();
     return this.#aborting;
+  }
+
+  /**
+   * Aborts the multipart upload at S3 and forgets the saved state, once. Called by `abort()`,
+   * and again when the run ends, for an upload that was created while the abort was under way.
+   */
+  async #discard(): Promise<void> {
+    const state = this.#state;
+    if (!state || this.#discarded) return;
+    this.#discarded = true;
+    await this.#options.api.uploads.abort.mutate({ uploadToken: state.uploadToken }).catch(() => {});
+    await this.#store.remove(this.#stateKey);
   }
 
   async #run(): Promise<UploadResult> {
@@ -156,6 +165,7 @@ export class Upload {
     } catch (error) {
       if (this.#stop.signal.aborted) {
         await this.#aborting;
+        await this.#discard();
         throw new UploadError('aborted', 'upload aborted; S3 discarded the parts already sent', { cause: error });
       }
       const reason: unknown = this.#halt.signal.reason;
@@ -377,8 +387,8 @@ export class Upload {
     let created: CreateUploadOutput;
     try {
       created = await this.#options.api.uploads.create.mutate(
+        // Not cancelled by an abort: an upload S3 has created must be known, so it can be aborted.
         { fileName: source.name, size: source.size, contentType: source.type, ...(checksums ? { checksum: 'sha256' as const } : {}) },
-        { signal: this.#stop.signal },
       );
     } catch (error) {
       throw new UploadError('rejected', `the edge refused the upload: ${messageOf(error)}`, { cause: error });

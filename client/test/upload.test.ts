@@ -108,4 +108,17 @@ describe('uploading files through the edge to the S3 emulator', () => {
     expect(pending.filter((id) => uploadIds.has(id))).toEqual([]);
     expect(await readdir(join(dir, 'state')).catch(() => [])).toEqual([]);
   });
+
+  it('abort before the upload is even created still leaves nothing behind', async () => {
+    const uploadsDir = join(stack.dataDir, 's3', 'hoist-test', '._S3rver_uploads');
+    const before = new Set(await readdir(uploadsDir).catch(() => [] as string[]));
+    let videoId = '';
+    const upload = await uploadFile(small, options({ onEvent: (e) => e.kind === 'created' && (videoId = e.videoId) }));
+    await upload.abort();
+    await expect(upload.done).rejects.toMatchObject({ code: 'aborted' });
+    expect(videoId).not.toBe('');
+    // The emulator keeps one folder per unfinished multipart upload: none is new.
+    expect((await readdir(uploadsDir).catch(() => [] as string[])).filter((id) => !before.has(id))).toEqual([]);
+    expect(await readdir(join(dir, 'state')).catch(() => [])).toEqual([]);
+  });
 });
