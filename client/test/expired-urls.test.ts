@@ -1,31 +1,26 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MiB } from '@hoist/shared';
-import { startFaultProxy, type FaultProxy } from '../../tests/support/fault-proxy.js';
-import { startTestStack, type TestStack } from '../../tests/support/test-stack.js';
+import type { FaultProxy } from '../../tests/support/fault-proxy.js';
+import type { TestStack } from '../../tests/support/test-stack.js';
 import { uploadFile } from '../src/node/index.js';
 import type { UploadEvent } from '../src/upload-session.js';
-import { fileSha256, storedSha256, writePatternFile } from './support.js';
+import { fileSha256, storedSha256, writePatternFile, startClientFixture, type ClientFixture } from './support.js';
 
 let stack: TestStack;
 let proxy: FaultProxy;
 let dir: string;
 
+let fx: ClientFixture;
+
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'hoist-expiry-test-'));
   // Part URLs that live two seconds, so a held-up PUT reaches S3 after its URL expired.
-  stack = await startTestStack({
-    fleet: false,
-    edgeVars: { PART_URL_EXPIRY_SECONDS: '2' },
-    s3Front: async (endpoint) => (proxy = await startFaultProxy(endpoint)),
-  });
+  fx = await startClientFixture({ PART_URL_EXPIRY_SECONDS: '2' });
+  ({ stack, proxy, dir } = fx);
 });
 
 afterAll(async () => {
-  await stack?.stop();
-  await rm(dir, { recursive: true, force: true });
+  await fx?.stop();
 });
 
 describe('expired part URLs', () => {

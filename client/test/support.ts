@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MiB } from '@hoist/shared';
+import { startFaultProxy, type FaultProxy } from '../../tests/support/fault-proxy.js';
+import { startTestStack, type TestStack } from '../../tests/support/test-stack.js';
 
 /** Writes `size` bytes of a repeatable pattern (quickly, 1 MiB at a time). */
 export async function writePatternFile(path: string, size: number, seed = 1): Promise<void> {
@@ -30,4 +34,36 @@ export async function fileSha256(path: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of handle.createReadStream()) hash.update(chunk);
   return hash.digest('hex');
+}
+
+export interface ClientFixture {
+  stack: TestStack;
+  /** Sits between the edge's signed URLs and the S3 emulator; tests set what it breaks. */
+  proxy: FaultProxy;
+  /** A scratch folder, removed by `stop()`. */
+  dir: string;
+  stop(): Promise<void>;
+}
+
+/** The local stack without the fleet, with a fault proxy in front of S3, and a scratch folder. */
+export async function startClientFixture(edgeVars?: Record<string, string>): Promise<ClientFixture> {
+  const dir = await mkdtemp(join(tmpdir(), 'hoist-client-test-'));
+  let proxy: FaultProxy | undefined;
+  const stack = await startTestStack({
+    fleet: false,
+    ...(edgeVars ? { edgeVars } : {}),
+    s3Front: async (endpoint) => (proxy = await startFaultProxy(endpoint)),
+  }).catch(async (error: unknown) => {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  });
+  return {
+    stack,
+    proxy: proxy!,
+    dir,
+    async stop() {
+      await stack.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

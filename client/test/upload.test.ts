@@ -1,14 +1,13 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MiB } from '@hoist/shared';
-import { startFaultProxy, type FaultProxy } from '../../tests/support/fault-proxy.js';
-import { startTestStack, type TestStack } from '../../tests/support/test-stack.js';
+import type { FaultProxy } from '../../tests/support/fault-proxy.js';
+import type { TestStack } from '../../tests/support/test-stack.js';
 import { uploadFile, type UploadFileOptions } from '../src/node/index.js';
 import { UploadError } from '../src/upload-errors.js';
 import type { UploadEvent } from '../src/upload-session.js';
-import { fileSha256, storedSha256, writePatternFile } from './support.js';
+import { fileSha256, storedSha256, writePatternFile, startClientFixture, type ClientFixture } from './support.js';
 
 let stack: TestStack;
 let proxy: FaultProxy;
@@ -16,12 +15,11 @@ let dir: string;
 let big: string;
 let small: string;
 
+let fx: ClientFixture;
+
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'hoist-client-test-'));
-  stack = await startTestStack({
-    fleet: false,
-    s3Front: async (endpoint) => (proxy = await startFaultProxy(endpoint)),
-  });
+  fx = await startClientFixture();
+  ({ stack, proxy, dir } = fx);
   big = join(dir, 'big clip.mp4');
   small = join(dir, 'small.mp4');
   await writePatternFile(big, 110 * MiB + 17);
@@ -29,8 +27,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await stack?.stop();
-  await rm(dir, { recursive: true, force: true });
+  await fx?.stop();
 });
 
 beforeEach(() => proxy.setRule(() => 'pass'));

@@ -1,22 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PurgeQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { PurgeQueueCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { newVideoId, type TranscodeJob } from '@hoist/shared';
-import { freePort } from '../../dev/ports.js';
-import { SQS_EMULATOR_CREDENTIALS, startSqsEmulator, type SqsEmulator } from '../../dev/sqs-emulator.js';
+import type { SqsEmulator } from '../../dev/sqs-emulator.js';
 import { JobConsumer } from '../src/fleet/consumer.js';
 import { silentLogger } from '../src/logger.js';
+import { startSqsFixture, type SqsFixture } from './sqs-fixture.js';
 
+let fx: SqsFixture;
 let emulator: SqsEmulator;
 let sqs: SQSClient;
 
 beforeAll(async () => {
-  emulator = await startSqsEmulator({ port: await freePort(), queueName: 'consumer-jobs', visibilityTimeoutSeconds: 30, maxReceiveCount: 3 });
-  sqs = new SQSClient({ endpoint: emulator.endpoint, region: 'us-east-1', credentials: SQS_EMULATOR_CREDENTIALS });
+  fx = await startSqsFixture('consumer-jobs');
+  ({ emulator, sqs } = fx);
 });
 
 afterAll(async () => {
-  sqs.destroy();
-  await emulator.stop();
+  await fx?.stop();
 });
 
 describe('JobConsumer against the SQS emulator', () => {

@@ -5,13 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { VideoManifest, VideoStatusDocument, newVideoId, outputKeys, sourceKey, type TranscodeJob } from '@hoist/shared';
 import { freePort } from '../../dev/ports.js';
 import { S3_EMULATOR_CREDENTIALS, startS3Emulator, type S3Emulator } from '../../dev/s3-emulator.js';
 import { REPO_ROOT } from '../../dev/stack.js';
-import { SQS_EMULATOR_CREDENTIALS, startSqsEmulator, type SqsEmulator } from '../../dev/sqs-emulator.js';
+import type { SqsEmulator } from '../../dev/sqs-emulator.js';
 import { makeTestClip } from '../../tests/support/clips.js';
+import { startSqsFixture, type SqsFixture } from './sqs-fixture.js';
 
 let dir: string;
 let s3Emulator: S3Emulator;
@@ -40,9 +41,11 @@ beforeAll(async () => {
 
 // A queue of its own per test: a stopped consumer's long poll can stay open at the emulator
 // and take the next message sent, as a real queue may too.
+let sqsFixture: SqsFixture;
+
 beforeEach(async () => {
-  sqsEmulator = await startSqsEmulator({ port: await freePort(), queueName: 'jobs', visibilityTimeoutSeconds: 30, maxReceiveCount: 2 });
-  sqs = new SQSClient({ endpoint: sqsEmulator.endpoint, region: 'us-east-1', credentials: SQS_EMULATOR_CREDENTIALS });
+  sqsFixture = await startSqsFixture('jobs', 2);
+  ({ emulator: sqsEmulator, sqs } = sqsFixture);
 });
 
 afterEach(async () => {
@@ -54,8 +57,7 @@ afterEach(async () => {
       clearTimeout(timer);
     }
   }
-  sqs.destroy();
-  await sqsEmulator.stop();
+  await sqsFixture.stop();
 });
 
 afterAll(async () => {

@@ -1,22 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { TranscodeJob, encodeS3EventKey, newVideoId } from '@hoist/shared';
-import { freePort } from '../../dev/ports.js';
-import { SQS_EMULATOR_CREDENTIALS, startSqsEmulator, type SqsEmulator } from '../../dev/sqs-emulator.js';
+import type { SqsEmulator } from '../../dev/sqs-emulator.js';
 import { createS3EventHandler } from '../src/lambda/s3-event-handler.js';
 import { silentLogger } from '../src/logger.js';
+import { startSqsFixture, type SqsFixture } from './sqs-fixture.js';
 
+let fx: SqsFixture;
 let sqsEmulator: SqsEmulator;
 let sqs: SQSClient;
 
 beforeAll(async () => {
-  sqsEmulator = await startSqsEmulator({ port: await freePort(), queueName: 'jobs', visibilityTimeoutSeconds: 30, maxReceiveCount: 3 });
-  sqs = new SQSClient({ endpoint: sqsEmulator.endpoint, region: 'us-east-1', credentials: SQS_EMULATOR_CREDENTIALS });
+  fx = await startSqsFixture('jobs');
+  ({ emulator: sqsEmulator, sqs } = fx);
 });
 
 afterAll(async () => {
-  sqs.destroy();
-  await sqsEmulator.stop();
+  await fx?.stop();
 });
 
 async function drain(): Promise<TranscodeJob[]> {
