@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MiB } from '@hoist/shared';
@@ -104,8 +104,11 @@ describe('the hoist CLI', () => {
   });
 
   it('answers bad usage with exit code 2 and what was wrong', async () => {
+    await writeFile(join(dir, 'empty.mp4'), '');
     const cases: Array<[string[], NodeJS.ProcessEnv, number, string]> = [
       [['upload', join(dir, 'missing.mp4')], env(), 2, 'no such file'],
+      [['upload', dir], env(), 2, `${dir} is not a file`],
+      [['upload', join(dir, 'empty.mp4')], env(), 2, 'is empty: there is nothing to upload'],
       [['upload', file, '--concurrency', 'lots'], env(), 2, '--concurrency must be a whole number from 1 to 64 (got lots)'],
       [['upload', file], { HOIST_DATA_DIR: dir }, 2, 'no API endpoint'],
       [['upload'], env(), 2, 'upload takes exactly one argument'],

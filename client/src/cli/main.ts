@@ -116,6 +116,7 @@ async function uploadCommand(
     },
   }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') throw new UsageError(`no such file: ${path}`);
+    if (error.code === 'ENOTUPLOADABLE') throw new UsageError(error.message);
     if (error.code) throw new UsageError(`cannot read ${path}: ${error.message}`);
     throw error;
   });

@@ -29,7 +29,12 @@ const MAX_FREE_BUFFERS = 8;
  */
 export async function fileSource(path: string, contentType?: string): Promise<PartSource> {
   const handle = await open(path, 'r');
-  const { size, mtimeMs } = await handle.stat();
+  const stats = await handle.stat();
+  if (!stats.isFile() || stats.size === 0) {
+    await handle.close();
+    throw Object.assign(new Error(stats.isFile() ? `${path} is empty: there is nothing to upload` : `${path} is not a file`), { code: 'ENOTUPLOADABLE' });
+  }
+  const { size, mtimeMs } = stats;
   const free: Array<Uint8Array<ArrayBuffer>> = [];
   return {
     name: basename(path),
