@@ -15,6 +15,8 @@ export default defineConfig({
       { test: { name: 'client', include: ['client/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 } },
       { test: { name: 'worker-fleet', include: ['worker-fleet/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 60_000 } },
       { test: { name: 'dev', include: ['dev/**/*.test.ts'], testTimeout: 60_000 } },
+      { test: { name: 'infra', include: ['infra/**/*.test.ts'], testTimeout: 120_000 } },
+      { test: { name: 'browser', include: ['tests/browser/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 180_000 } },
       { test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 180_000 } },
     ],
   },

@@ -24,7 +24,11 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       '',
+      'Open the upload page (the link carries your local token):',
+      `  ${stack.apiUrl}/#token=${stack.token}`,
+      '',
       'Hoist is running on loopback:',
+      `  upload page (static assets)       ${stack.apiUrl}/`,
       `  edge API (wrangler dev, workerd)  ${stack.apiUrl}/trpc`,
       `  S3 emulator                       ${stack.s3Endpoint}  bucket "${stack.bucket}"  (objects in ${join(config.dataDir, 's3')})`,
       `  SQS emulator                      ${stack.sqsEndpoint}  queue "${config.queueName}" (dead letters: "${config.queueName}-dlq")`,

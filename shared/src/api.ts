@@ -148,3 +148,12 @@ export const VideoStatusOutput = z.object({
   durationSeconds: z.number().nonnegative().optional(),
 });
 export type VideoStatusOutput = z.infer<typeof VideoStatusOutput>;
+
+/** What the edge accepts, so a client can refuse a file before starting it. */
+export const UploadPolicyOutput = z.object({
+  /** Content types accepted; `type/*` matches any subtype. */
+  allowedContentTypes: z.array(z.string()),
+  /** Largest file accepted, in bytes. */
+  maxUploadBytes: z.number().int().positive(),
+});
+export type UploadPolicyOutput = z.infer<typeof UploadPolicyOutput>;

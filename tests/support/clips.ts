@@ -13,18 +13,29 @@ export interface ClipOptions {
   rotate?: 90 | 180 | 270;
   /** Drop frames irregularly and keep the gaps: a variable frame rate. */
   variableFrameRate?: boolean;
+  /**
+   * Cover the picture in moving noise and encode it losslessly: a big file (about 10 MB a second
+   * at 640×360) for tests that need an upload of many parts.
+   */
+  noise?: boolean;
 }
 
 /** Generates a test-pattern clip (with a tone) with the real ffmpeg: what tests upload. */
 export async function makeTestClip(path: string, options: ClipOptions = {}): Promise<void> {
   const { width = 640, height = 360, seconds = 3, audio = true } = options;
   const { ffmpeg } = resolveFfmpegBinaries();
+  const filters = [
+    ...(options.variableFrameRate ? ["select='not(eq(mod(n,5),1))*not(eq(mod(n,7),3))'"] : []),
+    ...(options.noise ? ['noise=alls=40:allf=t'] : []),
+  ];
   await promisify(execFile)(ffmpeg, [
     '-hide_banner', '-loglevel', 'error', '-y',
     '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=25`,
     ...(audio ? ['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000'] : []),
     '-t', String(seconds),
-    ...(options.variableFrameRate ? ['-vf', "select='not(eq(mod(n,5),1))*not(eq(mod(n,7),3))'", '-vsync', 'vfr'] : []),
+    ...(filters.length > 0 ? ['-vf', filters.join(',')] : []),
+    ...(options.variableFrameRate ? ['-vsync', 'vfr'] : []),
+    ...(options.noise ? ['-qp', '0'] : []),
     '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p',
     ...(audio ? ['-c:a', 'aac', '-shortest'] : []),
     options.rotate ? `${path}.upright.mp4` : path,

@@ -46,6 +46,11 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       },
     );
     proxied.on('error', () => response.destroy());
+    // A client that goes away mid-request (a reload, a pause) drops its connection to S3 too,
+    // as it would without the proxy; S3 must not be left waiting for the rest of the body.
+    response.once('close', () => {
+      if (!response.writableFinished) proxied.destroy();
+    });
     request.pipe(proxied);
   };
 

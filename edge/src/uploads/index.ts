@@ -3,6 +3,7 @@ import { abortUpload } from './abort.js';
 import { completeUpload } from './complete.js';
 import { createUpload } from './create.js';
 import { listParts } from './list-parts.js';
+import { uploadPolicy } from './policy.js';
 import { signParts } from './sign-parts.js';
 
 export const uploadsRouter = router({
@@ -11,4 +12,5 @@ export const uploadsRouter = router({
   listParts,
   complete: completeUpload,
   abort: abortUpload,
+  policy: uploadPolicy,
 });

@@ -1,0 +1,39 @@
+import type { UploadPolicyOutput } from '@hoist/shared';
+import { formatBytes } from './format.js';
+
+export interface PickedFile {
+  name: string;
+  size: number;
+  /** As the browser guessed it from the name; empty when it could not tell. */
+  type: string;
+}
+
+/** Whether `type` matches a pattern such as `video/mp4` or `video/*` (the edge's own rule). */
+function typeAllowed(type: string, patterns: readonly string[]): boolean {
+  const lower = type.toLowerCase();
+  return patterns.some((pattern) => (pattern.endsWith('/*') ? lower.startsWith(pattern.slice(0, -1)) : lower === pattern));
+}
+
+/** `video/*` → `video files`; anything else is listed as it is. */
+export function describeAllowedTypes(patterns: readonly string[]): string {
+  return patterns.map((p) => (p.endsWith('/*') ? `${p.slice(0, -2)} files` : p)).join(', ');
+}
+
+/**
+ * Why the edge would refuse `file`, in words for the person who picked it, or null when it is
+ * acceptable. Checked before anything is sent; `uploads.create` checks again.
+ */
+export function policyProblem(file: PickedFile, policy: UploadPolicyOutput): string | null {
+  const allowed = describeAllowedTypes(policy.allowedContentTypes);
+  if (!file.type) {
+    return `“${file.name}” can’t be uploaded: its type can’t be told from its name. Only ${allowed} are accepted.`;
+  }
+  if (!typeAllowed(file.type, policy.allowedContentTypes)) {
+    return `“${file.name}” can’t be uploaded: it is ${file.type}, and only ${allowed} are accepted.`;
+  }
+  if (file.size === 0) return `“${file.name}” is empty: choose a file with a video in it.`;
+  if (file.size > policy.maxUploadBytes) {
+    return `“${file.name}” is too large: ${formatBytes(file.size)}, and the limit here is ${formatBytes(policy.maxUploadBytes)}.`;
+  }
+  return null;
+}

@@ -1,0 +1,115 @@
+import Hls, { type Level } from 'hls.js';
+import type { VideoStatusOutput } from '@hoist/shared';
+import { byId } from './dom.js';
+import { formatBitrate } from './format.js';
+
+/** A rung's name: its short side, as the ladder names them (720p for 1280×720 and 720×1280). */
+function rungName(width: number, height: number): string {
+  return `${Math.min(width, height) || height}p`;
+}
+
+/**
+ * Step 4: plays the master playlist through hls.js (Media Source Extensions), lists the rungs
+ * and lets the viewer pin one or go back to automatic switching. Safari plays HLS natively,
+ * and then picks rungs itself: they are listed but cannot be chosen.
+ */
+export class PlayerPanel {
+  readonly #section = byId('player-section', HTMLElement);
+  readonly #heading = byId('player-title', HTMLHeadingElement);
+  readonly #video = byId('player-video', HTMLVideoElement);
+  readonly #buttons = byId('quality-buttons', HTMLDivElement);
+  readonly #nowPlaying = byId('now-playing', HTMLParagraphElement);
+  #hls: Hls | undefined;
+
+  constructor(private readonly onError: (message: string) => void) {}
+
+  play(status: VideoStatusOutput): void {
+    if (!status.masterUrl) throw new Error('the video is ready but has no playlist');
+    this.#section.hidden = false;
+    if (status.posterUrl) this.#video.poster = status.posterUrl;
+    if (Hls.isSupported()) {
+      this.#playWithHlsJs(status.masterUrl);
+    } else if (this.#video.canPlayType('application/vnd.apple.mpegurl')) {
+      this.#video.src = status.masterUrl;
+      this.#listFixedRungs(status);
+    } else {
+      this.onError('This browser cannot play HLS video (it has neither Media Source Extensions nor native HLS).');
+    }
+    this.#heading.focus();
+  }
+
+  #playWithHlsJs(masterUrl: string): void {
+    const hls = new Hls();
+    this.#hls = hls;
+    hls.on(Hls.Events.MANIFEST_PARSED, () => this.#renderRungs(hls.levels));
+    hls.on(Hls.Events.LEVEL_SWITCHED, (_event, data) => {
+      const level = hls.levels[data.level];
+      if (!level) return;
+      const how = hls.autoLevelEnabled ? 'chosen automatically' : 'chosen by you';
+      this.#nowPlaying.textContent = `Playing ${rungName(level.width, level.height)} (${level.width}×${level.height}, ${how}).`;
+      this.#nowPlaying.dataset['height'] = String(level.height);
+    });
+    hls.on(Hls.Events.ERROR, (_event, data) => {
+      if (!data.fatal) return;
+      if (data.type === Hls.ErrorTypes.NETWORK_ERROR) {
+        this.#nowPlaying.textContent = 'Connection lost while loading the video; retrying…';
+        hls.startLoad();
+      } else if (data.type === Hls.ErrorTypes.MEDIA_ERROR) {
+        hls.recoverMediaError();
+      } else {
+        this.onError(`The video cannot be played: ${data.details}.`);
+        hls.destroy();
+      }
+    });
+    hls.loadSource(masterUrl);
+    hls.attachMedia(this.#video);
+  }
+
+  #renderRungs(levels: Level[]): void {
+    const hls = this.#hls;
+    if (!hls) return;
+    const order = levels.map((level, index) => ({ level, index })).sort((a, b) => b.level.height - a.level.height);
+    const auto = this.#rungButton('Auto', 'let the player choose', () => (hls.currentLevel = -1));
+    const buttons = [auto, ...order.map(({ level, index }) =>
+      this.#rungButton(rungName(level.width, level.height), formatBitrate(level.bitrate), () => (hls.currentLevel = index), index),
+    )];
+    this.#buttons.replaceChildren(...buttons);
+    this.#markChosen(-1);
+  }
+
+  #rungButton(name: string, detail: string, choose: () => void, index = -1): HTMLButtonElement {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'button';
+    button.dataset['level'] = String(index);
+    button.append(name);
+    const rate = document.createElement('span');
+    rate.className = 'rate';
+    rate.textContent = detail;
+    // The name alone is the button's label; the rate is a visible extra.
+    rate.setAttribute('aria-hidden', 'true');
+    button.append(rate);
+    button.setAttribute('aria-label', index === -1 ? 'Auto quality' : `${name} quality, ${detail}`);
+    button.addEventListener('click', () => {
+      choose();
+      this.#markChosen(index);
+    });
+    return button;
+  }
+
+  #markChosen(index: number): void {
+    for (const button of this.#buttons.querySelectorAll('button')) {
+      button.setAttribute('aria-pressed', String(button.dataset['level'] === String(index)));
+    }
+  }
+
+  #listFixedRungs(status: VideoStatusOutput): void {
+    const items = status.renditions.map((r) => {
+      const button = this.#rungButton(`${r.label}p`, formatBitrate(r.bandwidth), () => {});
+      button.disabled = true;
+      return button;
+    });
+    this.#buttons.replaceChildren(...items);
+    this.#nowPlaying.textContent = 'This browser chooses the quality by itself.';
+  }
+}

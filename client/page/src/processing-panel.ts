@@ -1,0 +1,82 @@
+import type { ApiClient } from '@hoist/client';
+import type { VideoState, VideoStatusOutput } from '@hoist/shared';
+import { byId, setText } from './dom.js';
+import { describeFailure } from './failure-message.js';
+
+const POLL_MS = 1000;
+const MAX_POLL_MS = 15_000;
+
+function stateText(state: VideoState, progress: number): string {
+  const percent = `${Math.floor(progress * 100)}%`;
+  switch (state) {
+    case 'queued':
+      return 'Waiting for a transcoder to pick the video up…';
+    case 'probing':
+      return 'Reading the video…';
+    case 'transcoding':
+      return `Making the renditions: ${percent}`;
+    case 'publishing':
+      return `Publishing the renditions: ${percent}`;
+    case 'ready':
+      return 'Ready to watch.';
+    case 'failed':
+      return 'Processing failed.';
+  }
+}
+
+export interface ProcessingEvents {
+  /** Polls are failing (`lost`) or answering again (`restored`). */
+  onConnection(state: 'lost' | 'restored'): void;
+}
+
+/**
+ * Step 3: follows `videos.status` until the video is `ready` (resolves with its status) or
+ * `failed` (rejects with the fleet's reason). A failed poll is retried with a longer wait; an
+ * expired session ends it.
+ */
+export class ProcessingPanel {
+  readonly #section = byId('processing-section', HTMLElement);
+  readonly #bar = byId('processing-progress', HTMLProgressElement);
+  readonly #state = byId('processing-state', HTMLParagraphElement);
+  readonly #videoId = byId('video-id', HTMLElement);
+
+  constructor(
+    private readonly api: ApiClient,
+    private readonly events: ProcessingEvents,
+  ) {}
+
+  async follow(videoId: string): Promise<VideoStatusOutput> {
+    this.#section.hidden = false;
+    this.#videoId.textContent = videoId;
+    this.#show('queued', 0);
+    let delay = POLL_MS;
+    let lost = false;
+    for (;;) {
+      let status: VideoStatusOutput;
+      try {
+        status = await this.api.videos.status.query({ videoId });
+      } catch (error) {
+        if (describeFailure(error).kind !== 'connection') throw error;
+        lost = true;
+        this.events.onConnection('lost');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        delay = Math.min(MAX_POLL_MS, delay * 2);
+        continue;
+      }
+      if (lost) this.events.onConnection('restored');
+      lost = false;
+      delay = POLL_MS;
+      this.#show(status.state, status.progress);
+      if (status.state === 'ready') return status;
+      if (status.state === 'failed') throw new Error(status.error ?? 'the video could not be processed');
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+
+  #show(state: VideoState, progress: number): void {
+    const value = state === 'ready' ? 1 : progress;
+    this.#bar.value = value;
+    this.#bar.setAttribute('aria-valuetext', `${state}, ${Math.floor(value * 100)}%`);
+    setText(this.#state, stateText(state, progress), state === 'ready' ? 'ok' : undefined);
+  }
+}

@@ -1,0 +1,54 @@
+import type { Uppy } from '@uppy/core';
+import type { Body, Meta, UppyFile } from '@uppy/core/utils';
+import { createApiClient, type ApiClient, type ApiClientOptions } from '../api-client.js';
+import { hoistChunkSize } from './chunk-plan.js';
+import { HoistS3Signer, type SignRequestFn } from './hoist-s3-signer.js';
+
+export interface HoistUppyOptions extends ApiClientOptions {
+  /** An API client to use instead of one made from `endpoint`, `token` and `fetch`. */
+  api?: ApiClient;
+  /**
+   * Sign each part's SHA-256 into its URL, so S3 refuses a part that arrives altered. Each part
+   * is then read twice (hashed, then sent) and URLs are signed 8 parts at a time. Default true.
+   */
+  checksums?: boolean;
+  /** A part URL with less than this left is signed again before use. Default 60 s. */
+  urlRefreshMarginMs?: number;
+}
+
+/** The @uppy/aws-s3 options the adapter sets; pass them to `uppy.use(AwsS3, …)` as they are. */
+export interface HoistAwsS3Options {
+  /** Always: Hoist cuts every file of 1 byte or more into parts (one part is a single PUT on S3's side). */
+  shouldUseMultipart: true;
+  /** The part size Hoist's edge chooses, so Uppy's chunks are exactly the parts it signs. */
+  getChunkSize: (file: { size: number }) => number;
+  /** A handle that ties Uppy's create request to its file; the stored key is the edge's choice. */
+  generateObjectKey: (file: UppyFile<Meta, Body>) => string;
+  /** Every S3 request, answered through Hoist's API. */
+  signRequest: SignRequestFn;
+}
+
+/**
+ * Options for `@uppy/aws-s3` (v6) that upload through Hoist's API: `uploads.create`,
+ * `signParts`, `listParts`, `complete` and `abort` stand in for the S3 requests Uppy would
+ * otherwise sign and send itself. In `upload-success`, `response.body.key` is the video id.
+ * Uppy reads the answers to create, complete, ListParts and abort from `data:` URLs, so a
+ * Content-Security-Policy must allow `connect-src data:` (and the edge and bucket origins).
+ *
+ * @example uppy.use(AwsS3, hoistAwsS3Options(uppy, { endpoint, token: () => getJwt() }))
+ */
+export function hoistAwsS3Options<M extends Meta, B extends Body>(uppy: Uppy<M, B>, options: HoistUppyOptions): HoistAwsS3Options {
+  const { api, checksums, urlRefreshMarginMs, ...client } = options;
+  const signer = new HoistS3Signer(uppy, {
+    api: api ?? createApiClient(client),
+    endpoint: options.endpoint,
+    checksums: checksums ?? true,
+    urlRefreshMarginMs: urlRefreshMarginMs ?? 60_000,
+  });
+  return {
+    shouldUseMultipart: true,
+    getChunkSize: hoistChunkSize,
+    generateObjectKey: (file) => signer.objectKeyFor(file),
+    signRequest: signer.sign,
+  };
+}

@@ -1,0 +1,199 @@
+import { TRPCClientError } from '@trpc/client';
+import type { CreateUploadOutput } from '@hoist/shared';
+import type { Uppy } from '@uppy/core';
+import type { Body, Meta, UppyFile } from '@uppy/core/utils';
+import type { AwsS3Options } from '@uppy/aws-s3';
+import type { ApiClient } from '../api-client.js';
+import { UploadError } from '../upload-errors.js';
+import { hoistChunkSize } from './chunk-plan.js';
+import { HoistUpload } from './hoist-upload.js';
+import { EMPTY_RESULT_URL, completeResultUrl, initiateResultUrl, listPartsResultUrl } from './s3-responses.js';
+
+/** Uppy's `signRequest` option, as @uppy/aws-s3 declares it. */
+export type SignRequestFn = Extract<AwsS3Options<Meta, Body>, { signRequest: unknown }>['signRequest'];
+/** One S3 request Uppy wants signed. */
+export type S3Request = Parameters<SignRequestFn>[0];
+/** Where Uppy sends that request, and with which headers. */
+export type SignedS3Request = Awaited<ReturnType<SignRequestFn>>;
+
+export interface HoistS3SignerOptions {
+  api: ApiClient;
+  /** The edge's base URL; a completed upload's `location` is the video's status query there. */
+  endpoint: string;
+  /** Sign each part's SHA-256 into its URL, so S3 refuses a part that arrives altered. */
+  checksums: boolean;
+  /** A part URL with less than this left is signed again before use. */
+  urlRefreshMarginMs: number;
+}
+
+/** A file Uppy is about to upload, found again by the object key the adapter gave it. */
+interface RequestedFile {
+  fileId: string;
+  fileName: string;
+  size: number;
+  contentType: string;
+  /** The edge's create, once asked: asked again (Uppy paused during it), the same upload answers. */
+  created?: Promise<CreateUploadOutput>;
+}
+
+/**
+ * Answers each S3 request Uppy's AwsS3 plugin would send, through Hoist's API: create, complete,
+ * ListParts and abort run on the edge, which holds the S3 credentials, and Uppy reads S3's
+ * answer from a `data:` URL; part PUTs go to S3 on the edge's presigned URLs. Uppy's `key` for
+ * an upload is its Hoist video id, and its `uploadId` the stateless upload token.
+ */
+export class HoistS3Signer<M extends Meta, B extends Body> {
+  readonly #requested = new Map<string, RequestedFile>();
+  readonly #uploads = new Map<string, HoistUpload>();
+  /** Upload token to the key its file was requested under, kept until the upload ends. */
+  readonly #requestedKeys = new Map<string, string>();
+  #nextKey = 0;
+
+  constructor(
+    private readonly uppy: Uppy<M, B>,
+    private readonly options: HoistS3SignerOptions,
+  ) {
+    uppy.on('s3-multipart:part-uploaded', (file, part) => {
+      const uploadId = uppy.getFile(file.id)?.s3Multipart?.uploadId;
+      if (uploadId) this.#upload(uploadId).etags.set(part.PartNumber, part.ETag);
+    });
+  }
+
+  /** Uppy's `generateObjectKey`: a handle that lets the create request find its file. */
+  objectKeyFor(file: UppyFile<Meta, Body>): string {
+    // A retry that resumes an upload asks for a key it never uses: drop the file's unused ones.
+    for (const [key, requested] of this.#requested) {
+      if (requested.fileId === file.id && !requested.created) this.#requested.delete(key);
+    }
+    const key = `hoist-pending/${file.id}/${++this.#nextKey}`;
+    this.#requested.set(key, {
+      fileId: file.id,
+      fileName: file.meta.name || file.name || 'video',
+      size: file.isRemote ? (file.size ?? 0) : (file.data?.size ?? file.size ?? 0),
+      contentType: file.type || 'application/octet-stream',
+    });
+    return key;
+  }
+
+  /** Uppy's `signRequest`. */
+  readonly sign = async (request: S3Request): Promise<SignedS3Request> => {
+    if (!('uploadId' in request)) {
+      if (request.method === 'POST') return this.#create(request.key);
+      // Uppy sends only empty files with one PutObject; everything else is a multipart upload.
+      if (request.method === 'PUT') throw new UploadError('rejected', 'Hoist takes files of 1 byte or more; this one is empty');
+      throw new UploadError('rejected', `Hoist does not let browsers ${request.method} objects`);
+    }
+    const upload = this.#upload(request.uploadId);
+    if ('partNumber' in request) {
+      const signed = await upload.signPart(request.partNumber).catch((error: unknown) => {
+        throw refusal(`the edge did not sign part ${request.partNumber}`, error);
+      });
+      return { url: signed.url, headers: signed.headers };
+    }
+    switch (request.method) {
+      case 'GET':
+        return this.#listParts(upload);
+      case 'POST':
+        return this.#complete(upload);
+      case 'DELETE':
+        return this.#abort(upload);
+    }
+  };
+
+  async #create(requestedKey: string): Promise<SignedS3Request> {
+    const file = this.#requested.get(requestedKey);
+    if (!file) throw new UploadError('failed', 'this upload\'s key was not made by the Hoist adapter: keep its generateObjectKey');
+    file.created ??= this.options.api.uploads.create
+      .mutate({ fileName: file.fileName, size: file.size, contentType: file.contentType, ...(this.options.checksums ? { checksum: 'sha256' as const } : {}) })
+      .catch((error: unknown) => {
+        // Uppy makes a new key for a retry.
+        this.#requested.delete(requestedKey);
+        throw refusal('the edge refused the upload', error);
+      });
+    const created = await file.created;
+    const current = this.uppy.getFile(file.fileId)?.data;
+    const data = current instanceof Blob ? current : undefined;
+    const failure =
+      created.partSize !== hoistChunkSize(file)
+        ? new UploadError('rejected', `the edge chose ${created.partSize}-byte parts, but Uppy cut ${hoistChunkSize(file)}-byte chunks`)
+        : data
+          ? undefined
+          : // The file was removed meanwhile. Uppy ignores an AbortError: there is nobody to tell.
+            new DOMException('the file was removed while its upload was being created', 'AbortError');
+    if (failure) {
+      // Uppy aborts only the uploads whose id it was told; it will never be told this one's.
+      this.#requested.delete(requestedKey);
+      await this.options.api.uploads.abort.mutate({ uploadToken: created.uploadToken }).catch(() => {});
+      throw failure;
+    }
+    // The request stays known: if Uppy is paused before it reads this answer, it asks again.
+    this.#requestedKeys.set(created.uploadToken, requestedKey);
+    if (!this.#uploads.has(created.uploadToken)) this.#uploads.set(created.uploadToken, this.#newUpload(created.uploadToken, data));
+    return { url: initiateResultUrl(created.videoId, created.uploadToken), key: created.videoId };
+  }
+
+  async #listParts(upload: HoistUpload): Promise<SignedS3Request> {
+    try {
+      const { parts } = await this.options.api.uploads.listParts.query({ uploadToken: upload.uploadToken });
+      // S3 is the authority on what it holds.
+      upload.etags = new Map(parts.map((p) => [p.partNumber, p.etag.replace(/"/g, '')]));
+    } catch (error) {
+      // An S3 without ListParts (the local emulator): the parts this page saw S3 take are all there is.
+      if (!(error instanceof TRPCClientError && error.data?.code === 'NOT_IMPLEMENTED')) {
+        throw refusal('the edge could not list the stored parts', error);
+      }
+    }
+    const parts = [...upload.etags].sort(([a], [b]) => a - b).map(([partNumber, etag]) => ({ partNumber, etag }));
+    return { url: listPartsResultUrl(parts) };
+  }
+
+  async #complete(upload: HoistUpload): Promise<SignedS3Request> {
+    const parts = await upload.completedParts();
+    const completed = await this.options.api.uploads.complete.mutate({ uploadToken: upload.uploadToken, parts }).catch((error: unknown) => {
+      throw refusal('the edge could not complete the upload', error);
+    });
+    this.#forget(upload);
+    const input = encodeURIComponent(JSON.stringify({ videoId: completed.videoId }));
+    const status = `${this.options.endpoint.replace(/\/+$/, '')}/trpc/videos.status?input=${input}`;
+    return { url: completeResultUrl(status, completed.videoId, completed.etag) };
+  }
+
+  async #abort(upload: HoistUpload): Promise<SignedS3Request> {
+    this.#forget(upload);
+    await this.options.api.uploads.abort.mutate({ uploadToken: upload.uploadToken }).catch((error: unknown) => {
+      throw refusal('the edge could not abort the upload', error);
+    });
+    return { url: EMPTY_RESULT_URL };
+  }
+
+  #forget(upload: HoistUpload): void {
+    upload.stop();
+    this.#uploads.delete(upload.uploadToken);
+    const requestedKey = this.#requestedKeys.get(upload.uploadToken);
+    if (requestedKey) this.#requested.delete(requestedKey);
+    this.#requestedKeys.delete(upload.uploadToken);
+  }
+
+  /** The upload behind a token; one this page did not create (Golden Retriever restored it) is set up from its file. */
+  #upload(uploadToken: string): HoistUpload {
+    let upload = this.#uploads.get(uploadToken);
+    if (!upload) {
+      const file = this.uppy.getFiles().find((f) => f.s3Multipart?.uploadId === uploadToken);
+      upload = this.#newUpload(uploadToken, file && !file.isRemote ? file.data : undefined);
+      this.#uploads.set(uploadToken, upload);
+    }
+    return upload;
+  }
+
+  #newUpload(uploadToken: string, file: Blob | undefined): HoistUpload {
+    const { api, checksums, urlRefreshMarginMs } = this.options;
+    return new HoistUpload(uploadToken, { api, file, checksums, urlRefreshMarginMs });
+  }
+}
+
+/** The edge's refusal as an `UploadError` that says what was refused and why. */
+function refusal(what: string, error: unknown): UploadError {
+  if (error instanceof UploadError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new UploadError(error instanceof TRPCClientError ? 'rejected' : 'failed', `${what}: ${message}`, { cause: error });
+}

@@ -1,0 +1,175 @@
+import { readFile, truncate, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mintLocalToken } from '../../dev/local-auth.js';
+import { makeTestClip } from '../support/clips.js';
+import {
+  ARTIFACTS_DIR,
+  emulateNetwork,
+  pageSays,
+  recordMessages,
+  sha256OfFile,
+  startPageFixture,
+  storedSourceSha256,
+  waitForParts,
+  waitForSent,
+  waitForText,
+  waitForUploadDone,
+  type PageFixture,
+} from '../support/upload-page.js';
+
+// What the page tells a person when something is wrong (a file the edge would refuse, an
+// expired session, a connection that drops mid-upload), and using it from the keyboard alone
+// on a phone-sized screen.
+
+const MiB = 1024 * 1024;
+let fx: PageFixture;
+let clip: string;
+
+beforeAll(async () => {
+  fx = await startPageFixture({ fleet: false, edgeVars: { MAX_UPLOAD_BYTES: String(30 * MiB) } });
+  clip = join(fx.dir, 'short noise.mp4');
+  // About 20 MB: 4 parts, under this stack's 30 MiB limit.
+  await makeTestClip(clip, { width: 640, height: 360, seconds: 2, noise: true });
+});
+
+afterAll(async () => {
+  await fx?.stop();
+});
+
+afterEach(() => fx.closePages());
+
+const alert = (page: import('playwright-core').Page) => page.getByRole('alert');
+
+describe('the upload page explains what went wrong', () => {
+  it('refuses a file that is not a video before sending anything', async () => {
+    const { page } = await fx.open();
+    await page.getByText(/^Accepted: video files, up to 30\.0 MiB\.$/).waitFor({ timeout: 15_000 });
+    const puts = fx.proxy.puts.length;
+    await page.getByLabel('Choose a video file', { exact: true }).setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a video') });
+    await expect(alert(page).textContent()).resolves.toBe('“notes.txt” can’t be uploaded: it is text/plain, and only video files are accepted.');
+    expect(fx.proxy.puts.length).toBe(puts);
+    // The picker stays there for another try.
+    expect(await page.getByLabel('Choose a video file', { exact: true }).isEnabled()).toBe(true);
+  });
+
+  it('refuses a file over the size limit', async () => {
+    const huge = join(fx.dir, 'huge.mp4');
+    await writeFile(huge, '');
+    await truncate(huge, 31 * MiB);
+    const { page } = await fx.open();
+    await page.getByText(/^Accepted:/).waitFor({ timeout: 15_000 });
+    await page.getByLabel('Choose a video file', { exact: true }).setInputFiles(huge);
+    await expect(alert(page).textContent()).resolves.toBe('“huge.mp4” is too large: 31.0 MiB, and the limit here is 30.0 MiB.');
+  });
+
+  it('says the session has expired, and to get a new link, when the API refuses the token', async () => {
+    const { jwtSecret } = JSON.parse(await readFile(join(fx.stack.dataDir, 'local-secrets.json'), 'utf8')) as { jwtSecret: string };
+    const expired = await mintLocalToken(jwtSecret, fx.stack.owner, -1);
+    const { page } = await fx.open({ token: expired });
+    await waitForText(page, /Your session has expired/, 15_000);
+    expect(await alert(page).textContent()).toContain('Get a new link');
+
+    // Picking a file anyway gets the same answer, and nothing is sent.
+    const puts = fx.proxy.puts.length;
+    const create = page.waitForResponse((response) => response.url().includes('/trpc/uploads.create'));
+    await page.getByLabel('Choose a video file', { exact: true }).setInputFiles(clip);
+    expect((await create).status()).toBe(401);
+    await waitForText(page, /Your session has expired/, 15_000);
+    expect(fx.proxy.puts.length).toBe(puts);
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'upload-page-session-expired.png') });
+  });
+
+  it('says the connection is lost while it retries, and carries on when it is back', async () => {
+    const { page } = await fx.open();
+    await page.getByText(/^Accepted:/).waitFor({ timeout: 15_000 });
+    const messages = await recordMessages(page);
+    await emulateNetwork(page, { uploadBytesPerSecond: 4_000_000 });
+    await page.getByLabel('Choose a video file', { exact: true }).setInputFiles(clip);
+    // Its 4 parts go up side by side: cut the connection a quarter of the way through.
+    await waitForSent(page, 0.25);
+
+    await emulateNetwork(page, { offline: true });
+    expect(await page.locator('#video-id').textContent(), 'the upload must still be under way when the connection goes').toBe('');
+    await waitForText(page, 'Connection lost, retrying…', 20_000);
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'upload-page-connection-lost.png') });
+    await page.waitForTimeout(3000);
+    await emulateNetwork(page, { uploadBytesPerSecond: null });
+
+    const videoId = await waitForUploadDone(page);
+    const said = await messages();
+    const story = `${said.join('\n')}\n--- now ---\n${await pageSays(page)}`;
+    const lost = said.indexOf('Connection lost, retrying…');
+    expect(lost, story).toBeGreaterThanOrEqual(0);
+    expect(said.slice(lost).some((m) => m.startsWith('Connection is back')), story).toBe(true);
+    expect(await storedSourceSha256(fx.stack, videoId, 'short noise.mp4')).toBe(await sha256OfFile(clip));
+  });
+});
+
+describe('dropping a file', () => {
+  it('a video dropped anywhere on the page is uploaded', async () => {
+    const small = join(fx.dir, 'dropped clip.mp4');
+    await makeTestClip(small, { seconds: 1 });
+    const { page } = await fx.open();
+    await page.getByText(/^Accepted:/).waitFor({ timeout: 15_000 });
+    const bytes = (await readFile(small)).toString('base64');
+    // What the browser hands a page when a file is dragged onto it from the desktop.
+    await page.evaluate((base64) => {
+      const file = new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], 'dropped clip.mp4', { type: 'video/mp4' });
+      const transfer = new DataTransfer();
+      transfer.items.add(file);
+      const target = document.querySelector('main') ?? document.body;
+      target.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      target.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }, bytes);
+    const videoId = await waitForUploadDone(page);
+    expect(await storedSourceSha256(fx.stack, videoId, 'dropped clip.mp4')).toBe(await sha256OfFile(small));
+  });
+});
+
+describe('the upload page without a mouse, on a phone-sized screen', () => {
+  it('picks a file, pauses, resumes and cancels from the keyboard, with focus where it is needed', async () => {
+    const { page } = await fx.open({ width: 375, height: 812 });
+    await page.getByText(/^Accepted:/).waitFor({ timeout: 15_000 });
+    await emulateNetwork(page, { uploadBytesPerSecond: 2_000_000 });
+    // Asked for well before the key press: playwright takes a moment to start intercepting the
+    // file chooser, and one that opens before then is lost.
+    const chooser = page.waitForEvent('filechooser', { timeout: 30_000 });
+    await page.waitForTimeout(200);
+    // A control by its text, anything else by its id.
+    const focused = () =>
+      page.evaluate(() => {
+        const element = document.activeElement;
+        return element instanceof HTMLButtonElement || element instanceof HTMLAnchorElement ? element.textContent?.trim() : element?.id;
+      });
+
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Skip to the upload');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('file-input');
+    // The hidden input's label, styled as the button, shows the focus.
+    expect(await page.locator('label[for=file-input]').evaluate((label) => getComputedStyle(label).outlineStyle)).toBe('solid');
+    await page.keyboard.press('Enter');
+    await (await chooser).setFiles(clip);
+
+    await waitForParts(page, 0);
+    expect(await focused()).toBe('upload-title');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Pause');
+    await page.keyboard.press('Enter');
+    await waitForText(page, 'Upload paused', 10_000);
+    // The same button, now Resume, keeps the focus.
+    expect(await focused()).toBe('Resume');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'upload-page-paused-375px.png'), fullPage: true });
+    await page.keyboard.press('Enter');
+    await waitForText(page, /^Uploading short noise\.mp4/, 10_000);
+
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Cancel upload');
+    await page.keyboard.press('Enter');
+    await waitForText(page, 'Upload cancelled', 30_000);
+    // Back to the picker, ready for another file.
+    expect(await focused()).toBe('file-input');
+  });
+});

@@ -1,0 +1,222 @@
+import { createHash } from 'node:crypto';
+import { readFile, readdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { build } from 'esbuild';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MiB } from '@hoist/shared';
+import { S3_EMULATOR_CREDENTIALS } from '../../dev/s3-emulator.js';
+import { launchChromium, type TestBrowser } from '../support/chromium.js';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import { startTestStack, type TestStack } from '../support/test-stack.js';
+import type { ApiCall, UploadReport, UploadRequest } from './uppy-page/main.js';
+
+let stack: TestStack | undefined;
+/** Between the edge's signed URLs and the S3 emulator; passes everything unless a test says otherwise. */
+let proxy: FaultProxy | undefined;
+let browser: TestBrowser | undefined;
+let server: Server | undefined;
+let pageDir: string | undefined;
+let page: Page;
+let s3: S3Client;
+const pageProblems: string[] = [];
+
+/** Bundles the test page (Uppy, @uppy/aws-s3 and the adapter) and serves it on loopback. */
+async function servePage(): Promise<string> {
+  pageDir = await mkdtemp(join(tmpdir(), 'hoist-uppy-page-'));
+  await build({
+    entryPoints: [fileURLToPath(new URL('./uppy-page/main.ts', import.meta.url))],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'chrome120',
+    outfile: join(pageDir, 'main.js'),
+    logLevel: 'silent',
+  });
+  await writeFile(join(pageDir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>Uppy through Hoist</title><script type="module" src="/main.js"></script>');
+  const files: Record<string, [string, string]> = { '/': ['index.html', 'text/html'], '/main.js': ['main.js', 'text/javascript'] };
+  server = createServer((request, response) => {
+    const file = files[request.url ?? ''];
+    if (!file) return void response.writeHead(404).end();
+    readFile(join(pageDir!, file[0])).then(
+      (body) => response.writeHead(200, { 'content-type': file[1] }).end(body),
+      () => response.writeHead(500).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+}
+
+beforeAll(async () => {
+  stack = await startTestStack({ fleet: false, s3Front: async (endpoint) => (proxy = await startFaultProxy(endpoint)) });
+  const url = await servePage();
+  browser = await launchChromium();
+  page = await browser.browser.newPage();
+  page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
+  page.on('console', (message) => message.type() === 'error' && pageProblems.push(`console: ${message.text()}`));
+  await page.goto(url);
+  await page.waitForFunction('window.uppyTest !== undefined', undefined, { timeout: 30_000 });
+  s3 = new S3Client({ endpoint: stack.s3Endpoint, region: 'us-east-1', credentials: S3_EMULATOR_CREDENTIALS, forcePathStyle: true });
+});
+
+afterAll(async () => {
+  s3?.destroy();
+  await browser?.close();
+  server?.closeAllConnections();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  if (pageDir) await rm(pageDir, { recursive: true, force: true });
+  await stack?.stop();
+});
+
+/** Runs one upload in the page, bounded: a hung upload fails the test rather than the suite. */
+async function uploadInPage(request: Omit<UploadRequest, 'endpoint' | 'token'>, timeoutMs = 120_000): Promise<UploadReport> {
+  const args = JSON.stringify({ ...request, endpoint: stack!.apiUrl, token: stack!.token });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`upload in the page took over ${timeoutMs / 1000} s; ${pageProblems.join('; ')}`)), timeoutMs);
+  });
+  try {
+    // A string, so the test runner's transforms never touch code that runs in the page.
+    return await Promise.race([page.evaluate(`window.uppyTest.upload(${args})`) as Promise<UploadReport>, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The API calls the adapter made for the page's last upload: `procedure`, or `uploads.create:<mode>[:<checksum>]`. */
+async function apiCalls(): Promise<string[]> {
+  const calls = (await page.evaluate('window.uppyTest.apiCalls()')) as ApiCall[];
+  return calls.map((c) => [c.procedure, c.mode, c.checksum].filter(Boolean).join(':'));
+}
+
+async function storedSha256(videoId: string, name: string): Promise<string> {
+  const object = await s3.send(new GetObjectCommand({ Bucket: stack!.bucket, Key: `uploads/${stack!.owner}/${videoId}/${name}` }));
+  return createHash('sha256').update(await object.Body!.transformToByteArray()).digest('hex');
+}
+
+/** The emulator keeps one folder per unfinished multipart upload. */
+const pendingMultipartUploads = () => readdir(join(stack!.dataDir, 's3', stack!.bucket, '._S3rver_uploads')).catch(() => [] as string[]);
+
+/**
+ * Unfinished multipart uploads once the adapter has called `uploads.abort` and the abort has had
+ * time to land (Uppy does not wait for it); at most 15 s in all.
+ */
+async function pendingAfterAbort(): Promise<string[]> {
+  const deadline = Date.now() + 15_000;
+  while (!(await apiCalls()).includes('uploads.abort') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  let pending = await pendingMultipartUploads();
+  while (pending.length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    pending = await pendingMultipartUploads();
+  }
+  return pending;
+}
+
+describe('Uppy with @uppy/aws-s3 uploading through the Hoist adapter, in Chromium', () => {
+  beforeEach(() => proxy!.setRule(() => 'pass'));
+
+  it('uploads a three-part file and S3 stores exactly its bytes', async () => {
+    const size = 12 * MiB + 12_345;
+    const report = await uploadInPage({ name: 'uppy clip.mp4', type: 'video/mp4', size });
+    expect(report.failed, pageProblems.join('\n')).toEqual([]);
+    expect(report.completeEvents).toBe(1);
+    expect(report.partsUploaded).toEqual([1, 2, 3]);
+    expect(report.progressMax).toBe(size);
+    const [uploaded] = report.successful;
+    // Uppy's key is the Hoist video id; its upload URL the video's status query.
+    expect(uploaded?.key).toMatch(/^[0-9a-z]{26}$/);
+    expect(uploaded?.uploadURL).toBe(`${stack!.apiUrl}/trpc/videos.status?input=${encodeURIComponent(JSON.stringify({ videoId: uploaded?.key }))}`);
+    expect(await storedSha256(uploaded!.key, 'uppy clip.mp4')).toBe(report.sha256);
+    expect(await pendingMultipartUploads()).toEqual([]);
+    // Each part's SHA-256 is signed into its URL (the default); one call signs all three.
+    expect(await apiCalls()).toEqual(['uploads.create:multipart:sha256', 'uploads.signParts', 'uploads.complete']);
+  });
+
+  it('sends a file smaller than one part as Hoist\'s single signed PUT, confirmed by complete', async () => {
+    const report = await uploadInPage({ name: 'short.mp4', type: 'video/mp4', size: MiB + 3 });
+    expect(report.failed, pageProblems.join('\n')).toEqual([]);
+    expect(report.partsUploaded).toEqual([1]);
+    expect(await storedSha256(report.successful[0]!.key, 'short.mp4')).toBe(report.sha256);
+    expect(await apiCalls()).toEqual(['uploads.create:single:sha256', 'uploads.signParts', 'uploads.complete']);
+  });
+
+  it('without checksums, signs up to 100 parts in one call ahead of need', async () => {
+    const size = 56 * MiB + 1;
+    const report = await uploadInPage({ name: 'plain.mp4', type: 'video/mp4', size, checksums: false });
+    expect(report.failed, pageProblems.join('\n')).toEqual([]);
+    expect(report.partsUploaded).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(await storedSha256(report.successful[0]!.key, 'plain.mp4')).toBe(report.sha256);
+    expect(await apiCalls()).toEqual(['uploads.create:multipart', 'uploads.signParts', 'uploads.complete']);
+  });
+
+  it('with checksums, hashes and signs eight parts a call', async () => {
+    const report = await uploadInPage({ name: 'hashed.mp4', type: 'video/mp4', size: 48 * MiB });
+    expect(report.failed, pageProblems.join('\n')).toEqual([]);
+    expect(report.partsUploaded).toHaveLength(10);
+    expect(await storedSha256(report.successful[0]!.key, 'hashed.mp4')).toBe(report.sha256);
+    expect(await apiCalls()).toEqual(['uploads.create:multipart:sha256', 'uploads.signParts', 'uploads.signParts', 'uploads.complete']);
+  });
+
+  it('pauses and resumes (ListParts is missing locally: the parts this page saw stored are kept)', async () => {
+    const report = await uploadInPage({ name: 'paused.mp4', type: 'video/mp4', size: 11 * MiB, after: { parts: 1, action: 'pause' } });
+    expect(report.failed, pageProblems.join('\n')).toEqual([]);
+    expect(report.partsUploaded[0]).toBe(1);
+    expect(report.partsUploaded.at(-1)).toBe(3);
+    expect(await storedSha256(report.successful[0]!.key, 'paused.mp4')).toBe(report.sha256);
+    // Resuming asks which parts S3 holds (NOT_IMPLEMENTED here); the URLs signed ahead still serve.
+    expect(await apiCalls()).toEqual(['uploads.create:multipart:sha256', 'uploads.signParts', 'uploads.listParts', 'uploads.complete']);
+  });
+
+  it('retried after a part failed, it resumes the same upload with a fresh URL for that part', async () => {
+    // Uppy tries a part four times on a 5xx or network error; then the file fails until retried.
+    proxy!.setRule(({ partNumber, attempt }) => (partNumber === 2 && attempt <= 4 ? 'fail' : 'pass'));
+    const putsBefore = proxy!.puts.length;
+    const report = await uploadInPage({ name: 'retried.mp4', type: 'video/mp4', size: 13 * MiB, retryFailed: true });
+    expect(report.errors).toHaveLength(1);
+    expect(report.failed, pageProblems.join('\n')).toEqual([]);
+    expect(await storedSha256(report.successful[0]!.key, 'retried.mp4')).toBe(report.sha256);
+    // Part 2 is signed again for the retry; ListParts is NOT_IMPLEMENTED here, so the part this
+    // page saw stored (part 1) is what Uppy is told S3 holds.
+    expect(await apiCalls()).toEqual(['uploads.create:multipart:sha256', 'uploads.signParts', 'uploads.listParts', 'uploads.signParts', 'uploads.complete']);
+    expect(proxy!.puts.slice(putsBefore).map((p) => `${p.partNumber}:${p.status}`)).toEqual(['1:200', '2:500', '2:500', '2:500', '2:500', '2:200', '3:200']);
+  });
+
+  it('paused while its upload is being created, it resumes that same upload', async () => {
+    const report = await uploadInPage({ name: 'paused early.mp4', type: 'video/mp4', size: 6 * MiB, whileCreating: 'pause' });
+    expect(report.failed, pageProblems.join('\n')).toEqual([]);
+    expect(await storedSha256(report.successful[0]!.key, 'paused early.mp4')).toBe(report.sha256);
+    expect(await apiCalls()).toEqual(['uploads.create:multipart:sha256', 'uploads.signParts', 'uploads.complete']);
+    expect(await pendingMultipartUploads()).toEqual([]);
+  });
+
+  it('refuses what the edge refuses, with the edge\'s reason, and an empty file', async () => {
+    const refused = await uploadInPage({ name: 'notes.txt', type: 'text/plain', size: 10 });
+    expect(refused.successful).toEqual([]);
+    expect(refused.failed.join('\n')).toMatch(/the edge refused the upload: .*text\/plain is not accepted/);
+    const empty = await uploadInPage({ name: 'empty.mp4', type: 'video/mp4', size: 0 });
+    expect(empty.successful).toEqual([]);
+    expect(empty.failed.join('\n')).toContain('Hoist takes files of 1 byte or more');
+    expect(await pendingMultipartUploads()).toEqual([]);
+  });
+
+  it('cancelling leaves no multipart upload behind', async () => {
+    const report = await uploadInPage({ name: 'cancelled.mp4', type: 'video/mp4', size: 16 * MiB, after: { parts: 1, action: 'cancel' } });
+    expect(report.cancelled).toBe(true);
+    expect(report.successful).toEqual([]);
+    expect(await pendingAfterAbort()).toEqual([]);
+    expect(await apiCalls()).toEqual(['uploads.create:multipart:sha256', 'uploads.signParts', 'uploads.abort']);
+  });
+
+  it('a file removed while its upload is being created has that upload aborted too', async () => {
+    // Uppy never learns this upload's id, so it cannot abort it: the adapter does.
+    const report = await uploadInPage({ name: 'removed.mp4', type: 'video/mp4', size: 11 * MiB, whileCreating: 'remove' });
+    expect(report.cancelled).toBe(true);
+    expect(await pendingAfterAbort()).toEqual([]);
+    expect(await apiCalls()).toEqual(['uploads.create:multipart:sha256', 'uploads.abort']);
+  });
+});

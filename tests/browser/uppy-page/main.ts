@@ -1,0 +1,132 @@
+// The browser side of uppy-adapter.test.ts: Uppy with @uppy/aws-s3 and Hoist's adapter, driven
+// through `window.uppyTest`. Bundled by the test with esbuild; not part of any package.
+import Uppy from '@uppy/core';
+import AwsS3 from '@uppy/aws-s3';
+import { hoistAwsS3Options } from '@hoist/client/uppy';
+
+export interface UploadRequest {
+  endpoint: string;
+  token: string;
+  name: string;
+  type: string;
+  size: number;
+  /** After this many parts are stored, `pause` pauses and resumes; `cancel` cancels everything. */
+  after?: { parts: number; action: 'pause' | 'cancel' };
+  /** The adapter's `checksums` option; its default when left out. */
+  checksums?: boolean;
+  /** When the upload fails, retry it once with `uppy.retryAll()`. */
+  retryFailed?: boolean;
+  /** As soon as the adapter asks the edge to create the upload: remove the file, or pause it for 300 ms. */
+  whileCreating?: 'remove' | 'pause';
+}
+
+export interface UploadReport {
+  /** Hex SHA-256 of the bytes handed to Uppy. */
+  sha256: string;
+  completeEvents: number;
+  successful: Array<{ key: string; uploadURL: string | undefined; location: string }>;
+  /** Files that failed in the end. */
+  failed: string[];
+  /** Every `upload-error` Uppy reported, retried or not. */
+  errors: string[];
+  partsUploaded: number[];
+  /** Most bytes Uppy reported sent. */
+  progressMax: number;
+  cancelled: boolean;
+}
+
+/** `size` random bytes: getRandomValues gives at most 64 KiB a call. */
+function randomBytes(size: number): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(size);
+  for (let offset = 0; offset < size; offset += 65_536) crypto.getRandomValues(bytes.subarray(offset, Math.min(size, offset + 65_536)));
+  return bytes;
+}
+
+async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** One call the adapter made to the edge's API; for `uploads.create`, the checksum asked for and the mode chosen. */
+export interface ApiCall {
+  procedure: string;
+  checksum?: string;
+  mode?: string;
+}
+
+const apiCalls: ApiCall[] = [];
+let onApiCall: (call: ApiCall) => void = () => {};
+
+/** The global fetch, noting every API call the adapter makes. */
+const recordingFetch: typeof fetch = async (input, init) => {
+  const url = new URL(input instanceof Request ? input.url : String(input));
+  const call: ApiCall = { procedure: url.pathname.replace(/^.*\/trpc\//, '') };
+  if (call.procedure === 'uploads.create' && typeof init?.body === 'string') {
+    const input = JSON.parse(init.body) as { checksum?: string };
+    if (input.checksum) call.checksum = input.checksum;
+  }
+  apiCalls.push(call);
+  onApiCall(call);
+  const response = await fetch(input, init);
+  if (call.procedure === 'uploads.create' && response.ok) {
+    const body = (await response.clone().json()) as { result?: { data?: { mode?: string } } };
+    if (body.result?.data?.mode) call.mode = body.result.data.mode;
+  }
+  return response;
+};
+
+async function upload(request: UploadRequest): Promise<UploadReport> {
+  apiCalls.length = 0;
+  const bytes = randomBytes(request.size);
+  const sha256 = await sha256Hex(bytes);
+  const uppy = new Uppy({ id: `hoist-${Date.now()}` });
+  const options = { endpoint: request.endpoint, token: request.token, fetch: recordingFetch };
+  uppy.use(AwsS3, hoistAwsS3Options(uppy, request.checksums === undefined ? options : { ...options, checksums: request.checksums }));
+  const report: UploadReport = { sha256, completeEvents: 0, successful: [], failed: [], errors: [], partsUploaded: [], progressMax: 0, cancelled: false };
+  let cancelled: () => void = () => {};
+  const cancelDone = new Promise<void>((resolve) => (cancelled = resolve));
+  uppy.on('complete', () => report.completeEvents++);
+  uppy.on('upload-progress', (_file, progress) => (report.progressMax = Math.max(report.progressMax, progress.bytesUploaded)));
+  uppy.on('upload-error', (_file, error) => report.errors.push(error.message));
+  uppy.on('s3-multipart:part-uploaded', (file, part) => {
+    report.partsUploaded.push(part.PartNumber);
+    if (request.after && report.partsUploaded.length === request.after.parts) {
+      if (request.after.action === 'pause') {
+        uppy.pauseResume(file.id);
+        setTimeout(() => uppy.pauseResume(file.id), 300);
+      } else {
+        uppy.cancelAll();
+        report.cancelled = true;
+        cancelled();
+      }
+    }
+  });
+  const fileId = uppy.addFile({ name: request.name, type: request.type, data: new Blob([bytes], { type: request.type }) });
+  onApiCall = (call) => {
+    if (call.procedure !== 'uploads.create') return;
+    if (request.whileCreating === 'remove') {
+      uppy.removeFile(fileId);
+      report.cancelled = true;
+      cancelled();
+    } else if (request.whileCreating === 'pause') {
+      uppy.pauseResume(fileId);
+      setTimeout(() => uppy.pauseResume(fileId), 300);
+    }
+  };
+  let result = await Promise.race([uppy.upload(), cancelDone.then(() => undefined)]);
+  if (request.retryFailed && result?.failed?.length) result = await uppy.retryAll();
+  for (const file of result?.successful ?? []) {
+    const body = file.response?.body as { key: string; location: string } | undefined;
+    report.successful.push({ key: body?.key ?? '', location: body?.location ?? '', uploadURL: file.uploadURL });
+  }
+  for (const file of result?.failed ?? []) report.failed.push(String(file.error));
+  if (!report.cancelled) uppy.destroy();
+  return report;
+}
+
+declare global {
+  interface Window {
+    uppyTest: { upload: typeof upload; apiCalls: () => ApiCall[] };
+  }
+}
+window.uppyTest = { upload, apiCalls: () => [...apiCalls] };
