@@ -1,6 +1,6 @@
 #!/bin/bash
-# Autoscaling-group user data for a fleet instance (Debian 12 or Amazon Linux 2023 AMI):
-# installs Node 20 and the fleet, writes its settings, and starts it under systemd.
+# Autoscaling-group user data for a fleet instance (Amazon Linux 2023, as infra/ launches, or
+# Debian 13): installs Node 20+ and the fleet, writes its settings, and starts it under systemd.
 # Expects the launch template to set HOIST_RELEASE_URL (a tarball of this repository's main
 # branch with node_modules, built by CI), JOB_QUEUE_URL, S3_BUCKET and AWS_REGION.
 set -euo pipefail
@@ -12,11 +12,15 @@ set -euo pipefail
 
 if command -v apt-get >/dev/null; then
   apt-get update
-  apt-get install -y nodejs npm curl
+  apt-get install -y nodejs curl
 else
-  dnf install -y nodejs20 curl
+  # curl is already there as curl-minimal; asking for full curl would conflict with it.
+  dnf install -y nodejs20
   alternatives --set node /usr/bin/node-20 || true
 fi
+# The fleet needs Node 20.3 or later; an older distribution's Node stops the install here.
+node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=3)?0:1)' \
+  || { echo "Node $(node --version) is too old: the fleet needs 20.3 or later" >&2; exit 1; }
 
 id hoist >/dev/null 2>&1 || useradd --system --home /opt/hoist --shell /usr/sbin/nologin hoist
 mkdir -p /opt/hoist /etc/hoist /var/tmp/hoist

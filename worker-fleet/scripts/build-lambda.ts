@@ -5,7 +5,7 @@ import { build } from 'esbuild';
 import { zipSync } from 'fflate';
 
 /**
- * `npm run build:lambda`: bundles the S3-event Lambda (handler `index.handler`, Node 20, ESM)
+ * `npm run build:lambda`: bundles the S3-event Lambda (handler `index.handler`, ESM, Node 20 syntax so any later Lambda runtime runs it)
  * with its dependencies, pinned AWS SDK included, and zips it for upload.
  */
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -33,4 +33,4 @@ const zip = zipSync(
 );
 const zipPath = join(root, 'dist', 's3-event-lambda.zip');
 await writeFile(zipPath, zip);
-process.stdout.write(`built ${zipPath} (${(zip.length / 1024).toFixed(0)} KiB): handler index.handler, runtime nodejs20.x\n`);
+process.stdout.write(`built ${zipPath} (${(zip.length / 1024).toFixed(0)} KiB): handler index.handler, any Node.js runtime from nodejs20.x (infra/ deploys nodejs24.x)\n`);

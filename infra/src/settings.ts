@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { describeZodError } from '@hoist/shared';
+import type { AppDefaults } from './app-defaults.js';
+
+const SECONDS_PER_DAY = 86_400;
+/** SQS's own ceiling for a visibility timeout: 12 hours. */
+const MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
+
+const whole = (name: string, min: number, max: number, fallback: number) =>
+  z.coerce
+    .number({ error: `${name} must be a number` })
+    .int(`${name} must be a whole number`)
+    .min(min, `${name} must be at least ${min}`)
+    .max(max, `${name} must be at most ${max}`)
+    .default(fallback);
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+/**
+ * The deployment's choices, given as CDK context (`npm run synth -- -c key=value`, or `-c` on
+ * the CDK CLI). Everything has a default except what only the deployer can know; account and
+ * region are never needed here, so the template synthesises offline and deploys anywhere.
+ */
+function contextSchema(defaults: AppDefaults) {
+  return z
+    .object({
+      /** CloudFormation stack name, also the start of the bucket's name. Default `Hoist`. */
+      stackName: z
+        .string()
+        .regex(/^[A-Za-z][A-Za-z0-9-]{0,29}$/, 'stackName must be a letter then up to 29 letters, digits or hyphens')
+        .default('Hoist'),
+      /** Browser origins allowed to PUT parts to and GET renditions from the bucket, comma-separated. Default `*`. */
+      allowedOrigins: z
+        .string()
+        .default('*')
+        .transform((list) => list.split(',').map((item) => item.trim()).filter(Boolean))
+        .refine((origins) => origins.length > 0, 'allowedOrigins must name at least one origin (or *)')
+        .refine(
+          (origins) => origins.every((origin) => origin === '*' || /^https?:\/\/[^/\s]+$/.test(origin)),
+          'allowedOrigins must be origins like https://app.example.com (scheme and host, no path), or *',
+        ),
+      /** EC2 instance type of the fleet. Default `c7i.xlarge` (4 vCPUs: ffmpeg is CPU-bound). */
+      instanceType: z
+        .string()
+        .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'instanceType must be an EC2 instance type such as c7i.xlarge')
+        .default('c7i.xlarge'),
+      /** Fewest fleet instances. At least 1: backlog per instance has no value with none in service. Default 1. */
+      minInstances: whole('minInstances', 1, 1000, 1),
+      /** Most fleet instances. Default 4. */
+      maxInstances: whole('maxInstances', 1, 1000, 4),
+      /** Root volume of each instance, which holds the source and its renditions while a job runs. Default 100 GiB. */
+      scratchVolumeGiB: whole('scratchVolumeGiB', 20, 16_384, 100),
+      /** Jobs each instance runs at once (the fleet's JOB_CONCURRENCY), and the backlog per instance scaling aims at. */
+      jobConcurrency: whole('jobConcurrency', 1, 64, defaults.jobConcurrency),
+      /** Seconds a received job stays hidden (the fleet's VISIBILITY_TIMEOUT_SECONDS), on the queue and the instances alike. */
+      visibilityTimeoutSeconds: whole('visibilityTimeoutSeconds', 30, MAX_VISIBILITY_TIMEOUT_SECONDS, defaults.visibilityTimeoutSeconds),
+      /** Receives before a job message moves to the dead-letter queue. Default 5. */
+      maxReceiveCount: whole('maxReceiveCount', 1, 1000, 5),
+      /**
+       * Days after which S3 aborts a multipart upload nobody completed. Default: one day past the
+       * edge's upload-token lifetime, so no upload that could still be resumed is ever dropped.
+       */
+      abortIncompleteUploadsAfterDays: whole(
+        'abortIncompleteUploadsAfterDays',
+        1,
+        3650,
+        Math.ceil(defaults.uploadTtlSeconds / SECONDS_PER_DAY) + 1,
+      ),
+      /** Address the alarms email, once the subscription is confirmed. Optional. */
+      alarmEmail: optionalText.pipe(z.email('alarmEmail must be an email address').optional()),
+      /** EC2 key pair for SSH to fleet instances. Optional; needs sshCidr. */
+      sshKeyName: optionalText,
+      /** Network allowed to reach port 22 when sshKeyName is set, e.g. 203.0.113.0/24. */
+      sshCidr: optionalText.pipe(
+        z
+          .string()
+          .regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'sshCidr must be an IPv4 CIDR such as 203.0.113.0/24')
+          .optional(),
+      ),
+    })
+    .refine((s) => s.maxInstances >= s.minInstances, { message: 'maxInstances must be at least minInstances', path: ['maxInstances'] })
+    .refine((s) => (s.sshKeyName === undefined) === (s.sshCidr === undefined), {
+      message: 'set sshKeyName and sshCidr together',
+      path: ['sshCidr'],
+    });
+}
+
+export type HoistSettings = z.infer<ReturnType<typeof contextSchema>> & {
+  /** Fleet defaults that are not deployment choices, passed to the instances as they are. */
+  drainSeconds: number;
+  healthPort: number;
+};
+
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+}
+
+/** Parses the deployment's context once; a bad value fails with a message naming its key. */
+export function readSettings(context: (key: string) => unknown, defaults: AppDefaults): HoistSettings {
+  const schema = contextSchema(defaults);
+  const raw = Object.fromEntries(Object.keys(schema.shape).map((key) => [key, context(key)]).filter(([, value]) => value !== undefined));
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    throw new SettingsError(`infra context is invalid: ${describeZodError(result.error)}`);
+  }
+  return { ...result.data, drainSeconds: defaults.drainSeconds, healthPort: defaults.healthPort };
+}

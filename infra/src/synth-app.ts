@@ -1,0 +1,43 @@
+import { App } from 'aws-cdk-lib';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { readAppDefaults } from './app-defaults.js';
+import { HoistStack } from './hoist-stack.js';
+import { findLeastPrivilegeViolations, type CfnTemplate } from './least-privilege.js';
+import { readSettings } from './settings.js';
+
+export interface SynthOptions {
+  /** Where the cloud assembly (templates and assets) is written. */
+  outdir: string;
+  /** CDK context: the deployment's settings (see settings.ts). */
+  context?: Record<string, string>;
+  /** The bundled S3-event Lambda. */
+  lambdaZipPath: string;
+}
+
+export interface SynthResult {
+  stack: HoistStack;
+  assembly: CloudAssembly;
+  /** The synthesised CloudFormation template and its path. */
+  template: CfnTemplate;
+  templatePath: string;
+}
+
+/** Builds the Hoist app and writes its cloud assembly; refuses a template that breaks least privilege. */
+export function synthesizeHoist(options: SynthOptions): SynthResult {
+  // The CDK CLI passes its own context in CDK_CONTEXT_JSON, which App reads itself.
+  const app = new App({ outdir: options.outdir, context: options.context ?? {} });
+  const settings = readSettings((key) => app.node.tryGetContext(key), readAppDefaults());
+  const stack = new HoistStack(app, settings.stackName, {
+    settings,
+    lambdaZipPath: options.lambdaZipPath,
+    description: 'Hoist: video upload bucket, S3-event Lambda, job queues, transcoding fleet, edge signing user',
+  });
+  const assembly = app.synth();
+  const artifact = assembly.getStackByName(stack.stackName);
+  const template = artifact.template as CfnTemplate;
+  const violations = findLeastPrivilegeViolations(template);
+  if (violations.length > 0) {
+    throw new Error(`the template grants more than it needs:\n${violations.map((v) => `  ${v}`).join('\n')}`);
+  }
+  return { stack, assembly, template, templatePath: artifact.templateFullPath };
+}

@@ -1,0 +1,106 @@
+import { Aws } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { BacklogScaling } from './backlog-scaling.js';
+import { FleetRole } from './fleet-role.js';
+import { fleetUserData } from './fleet-user-data.js';
+import type { HoistSettings } from './settings.js';
+
+/** Seconds from launch until an instance polls: installing Node 20, fetching and unpacking the release. */
+const INSTANCE_WARMUP_SECONDS = 300;
+
+export interface TranscodeFleetProps {
+  bucket: s3.IBucket;
+  jobQueue: sqs.IQueue;
+  /** URL of the release tarball the instances install (a CloudFormation parameter). */
+  releaseUrl: string;
+  settings: HoistSettings;
+}
+
+/**
+ * The transcoding fleet: an autoscaling group of Amazon Linux 2023 instances, each running
+ * worker-fleet/deploy/user-data.sh, which installs the release and starts the systemd unit.
+ * Instances sit in public subnets of their own VPC and accept no inbound traffic (SSH only
+ * when asked for): they reach S3, SQS and the release over HTTPS, with no NAT gateway to pay for.
+ */
+export class TranscodeFleet extends Construct {
+  readonly group: autoscaling.AutoScalingGroup;
+  readonly role: FleetRole;
+  readonly securityGroup: ec2.SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: TranscodeFleetProps) {
+    super(scope, id);
+    const { settings } = props;
+    const vpc = new ec2.Vpc(this, 'Network', {
+      maxAzs: 2,
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'fleet', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 }],
+      // Locking the unused default security group takes a CDK custom-resource Lambda with its
+      // own broad role; nothing here uses that group, so it is left as AWS creates it.
+      restrictDefaultSecurityGroup: false,
+    });
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc,
+      description: 'Hoist fleet: no inbound; outbound to S3, SQS, package mirrors and the release',
+      allowAllOutbound: true,
+    });
+    if (settings.sshKeyName !== undefined && settings.sshCidr !== undefined) {
+      this.securityGroup.addIngressRule(ec2.Peer.ipv4(settings.sshCidr), ec2.Port.tcp(22), 'SSH from the operators network');
+    }
+    this.role = new FleetRole(this, 'Role', { bucket: props.bucket, jobQueue: props.jobQueue });
+    const instanceType = new ec2.InstanceType(settings.instanceType);
+    // The release carries x86-64 ffmpeg and ffprobe builds inside node_modules.
+    if (instanceType.architecture !== ec2.InstanceArchitecture.X86_64) {
+      throw new Error(`instanceType ${settings.instanceType} is not x86-64; the fleet's release ships x86-64 ffmpeg builds`);
+    }
+    const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
+      instanceType,
+      machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.X86_64 }),
+      userData: fleetUserData({
+        HOIST_RELEASE_URL: props.releaseUrl,
+        JOB_QUEUE_URL: props.jobQueue.queueUrl,
+        S3_BUCKET: props.bucket.bucketName,
+        AWS_REGION: Aws.REGION,
+        JOB_CONCURRENCY: String(settings.jobConcurrency),
+        VISIBILITY_TIMEOUT_SECONDS: String(settings.visibilityTimeoutSeconds),
+        DRAIN_SECONDS: String(settings.drainSeconds),
+      }),
+      role: this.role.role,
+      securityGroup: this.securityGroup,
+      associatePublicIpAddress: true,
+      requireImdsv2: true,
+      // The source and every rendition sit on this volume while a job runs.
+      blockDevices: [
+        {
+          deviceName: '/dev/xvda',
+          volume: ec2.BlockDeviceVolume.ebs(settings.scratchVolumeGiB, {
+            volumeType: ec2.EbsDeviceVolumeType.GP3,
+            encrypted: true,
+            deleteOnTermination: true,
+          }),
+        },
+      ],
+      ...(settings.sshKeyName !== undefined ? { keyPair: ec2.KeyPair.fromKeyPairName(this, 'KeyPair', settings.sshKeyName) } : {}),
+    });
+    this.group = new autoscaling.AutoScalingGroup(this, 'Group', {
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      launchTemplate,
+      minCapacity: settings.minInstances,
+      maxCapacity: settings.maxInstances,
+      groupMetrics: [new autoscaling.GroupMetrics(autoscaling.GroupMetric.IN_SERVICE_INSTANCES)],
+      // A new release (a new ReleaseUrl) replaces instances one at a time; each one stopping
+      // drains its jobs first (SIGTERM, then DRAIN_SECONDS), and released jobs go to the others.
+      updatePolicy: autoscaling.UpdatePolicy.rollingUpdate({ maxBatchSize: 1 }),
+    });
+    new BacklogScaling(this, 'Scaling', {
+      group: this.group,
+      jobQueue: props.jobQueue,
+      jobsPerInstance: settings.jobConcurrency,
+      instanceWarmupSeconds: INSTANCE_WARMUP_SECONDS,
+    });
+  }
+}

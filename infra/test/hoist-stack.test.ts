@@ -1,0 +1,226 @@
+import { readFileSync } from 'node:fs';
+import { Match } from 'aws-cdk-lib/assertions';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readFleetConfig } from '../../worker-fleet/src/fleet/config.js';
+import { FLEET_USER_DATA_PATH } from '../src/fleet-user-data.js';
+import { buildHoistStack, resourcesOfType } from './stack-fixture.js';
+
+const fleetDefaults = readFleetConfig({ JOB_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/0/q', S3_BUCKET: 'bucket' });
+const built = buildHoistStack({ allowedOrigins: 'https://app.example.com, https://admin.example.com' });
+const { template } = built;
+afterAll(built.cleanup);
+
+/** The launch template's user data as text, references shown as `{Ref X}`. */
+function userDataText(): string {
+  const [launchTemplate] = Object.values(resourcesOfType(template, 'AWS::EC2::LaunchTemplate'));
+  const data = (launchTemplate!.Properties!['LaunchTemplateData'] as { UserData: { 'Fn::Base64': { 'Fn::Join': [string, unknown[]] } } }).UserData;
+  return data['Fn::Base64']['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : `{Ref ${(part as { Ref: string }).Ref}}`)).join('');
+}
+
+describe('the Hoist stack', () => {
+  it('holds exactly these resources', () => {
+    const counts: Record<string, number> = {};
+    for (const resource of Object.values(template.toJSON()['Resources'] as Record<string, { Type: string }>)) {
+      counts[resource.Type] = (counts[resource.Type] ?? 0) + 1;
+    }
+    expect(counts).toEqual({
+      'AWS::S3::Bucket': 1,
+      'AWS::S3::BucketPolicy': 1,
+      'AWS::Lambda::Function': 1,
+      'AWS::Lambda::Permission': 1,
+      'AWS::Lambda::EventInvokeConfig': 1,
+      'AWS::Logs::LogGroup': 1,
+      'AWS::SQS::Queue': 2,
+      'AWS::SQS::QueuePolicy': 2,
+      'AWS::IAM::Role': 2,
+      'AWS::IAM::Policy': 3,
+      'AWS::IAM::User': 1,
+      'AWS::IAM::InstanceProfile': 1,
+      'AWS::EC2::VPC': 1,
+      'AWS::EC2::Subnet': 2,
+      'AWS::EC2::RouteTable': 2,
+      'AWS::EC2::SubnetRouteTableAssociation': 2,
+      'AWS::EC2::Route': 2,
+      'AWS::EC2::InternetGateway': 1,
+      'AWS::EC2::VPCGatewayAttachment': 1,
+      'AWS::EC2::SecurityGroup': 1,
+      'AWS::EC2::LaunchTemplate': 1,
+      'AWS::AutoScaling::AutoScalingGroup': 1,
+      'AWS::AutoScaling::ScalingPolicy': 1,
+      'AWS::CloudWatch::Alarm': 3,
+      'AWS::SNS::Topic': 1,
+    });
+  });
+
+  it('keeps the bucket private and encrypted, refuses plain HTTP, and keeps it when the stack goes', () => {
+    template.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      }),
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] },
+    });
+  });
+
+  it('lets the configured origins PUT parts and read their ETag, and GET renditions', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      CorsConfiguration: {
+        CorsRules: [
+          Match.objectLike({
+            AllowedOrigins: ['https://app.example.com', 'https://admin.example.com'],
+            AllowedMethods: ['PUT', 'GET', 'HEAD'],
+            ExposedHeaders: ['ETag'],
+          }),
+        ],
+      },
+    });
+  });
+
+  it('aborts multipart uploads left incomplete a day after their upload token expires', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: [{ Id: 'abort-incomplete-uploads', Prefix: 'uploads/', Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 8 } }],
+      },
+    });
+  });
+
+  it('sends ObjectCreated events under uploads/ only to the S3-event Lambda, once it may be invoked', () => {
+    const [functionId] = Object.keys(resourcesOfType(template, 'AWS::Lambda::Function'));
+    const [permissionId] = Object.keys(resourcesOfType(template, 'AWS::Lambda::Permission'));
+    template.hasResource('AWS::S3::Bucket', {
+      DependsOn: [permissionId],
+      Properties: Match.objectLike({
+        NotificationConfiguration: {
+          LambdaConfigurations: [
+            {
+              Event: 's3:ObjectCreated:*',
+              Filter: { S3Key: { Rules: [{ Name: 'prefix', Value: 'uploads/' }] } },
+              Function: { 'Fn::GetAtt': [functionId, 'Arn'] },
+            },
+          ],
+        },
+      }),
+    });
+  });
+
+  it('runs the bundled handler with the job queue URL', () => {
+    const [queueId] = Object.keys(resourcesOfType(template, 'AWS::SQS::Queue')).filter((id) => id.startsWith('JobsJobQueue'));
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.handler',
+      Runtime: Match.stringLikeRegexp('^nodejs'),
+      Code: { S3Key: Match.stringLikeRegexp('\\.zip$') },
+      Environment: { Variables: { JOB_QUEUE_URL: { Ref: queueId } } },
+    });
+  });
+
+  it('hides a job for the fleet heartbeat`s visibility timeout and dead-letters it after five receives', () => {
+    const [dlqId] = Object.keys(resourcesOfType(template, 'AWS::SQS::Queue')).filter((id) => id.startsWith('JobsDeadLetterQueue'));
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      VisibilityTimeout: fleetDefaults.VISIBILITY_TIMEOUT_SECONDS,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: 5 },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', { MessageRetentionPeriod: 14 * 86_400 });
+  });
+
+  it('starts instances with worker-fleet/deploy/user-data.sh, given the same settings as the queue', () => {
+    const text = userDataText();
+    const script = readFileSync(FLEET_USER_DATA_PATH, 'utf8');
+    expect(text.startsWith('#!/bin/bash\n')).toBe(true);
+    expect(text).toContain(script.slice(script.indexOf('\n') + 1));
+    expect(text).toContain("export HOIST_RELEASE_URL='{Ref ReleaseUrl}'");
+    expect(text).toMatch(/export JOB_QUEUE_URL='\{Ref JobsJobQueue[^}]+\}'/);
+    expect(text).toMatch(/export S3_BUCKET='\{Ref UploadsBucket[^}]+\}'/);
+    expect(text).toContain("export AWS_REGION='{Ref AWS::Region}'");
+    expect(text).toContain(`export VISIBILITY_TIMEOUT_SECONDS='${fleetDefaults.VISIBILITY_TIMEOUT_SECONDS}'`);
+    expect(text).toContain(`export DRAIN_SECONDS='${fleetDefaults.DRAIN_SECONDS}'`);
+    expect(text).toContain(`export JOB_CONCURRENCY='${fleetDefaults.JOB_CONCURRENCY}'`);
+  });
+
+  it('requires IMDSv2, encrypts the scratch volume and opens no inbound port', () => {
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({
+        MetadataOptions: { HttpTokens: 'required' },
+        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { Encrypted: true, VolumeSize: 100, VolumeType: 'gp3', DeleteOnTermination: true } }],
+      }),
+    });
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', { SecurityGroupIngress: Match.absent() });
+  });
+
+  it('scales the fleet to keep jobs per in-service instance at JOB_CONCURRENCY', () => {
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      MinSize: '1',
+      MaxSize: '4',
+      MetricsCollection: [{ Granularity: '1Minute', Metrics: ['GroupInServiceInstances'] }],
+    });
+    template.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingConfiguration: {
+        TargetValue: fleetDefaults.JOB_CONCURRENCY,
+        CustomizedMetricSpecification: {
+          Metrics: [
+            Match.objectLike({ Id: 'waiting', MetricStat: Match.objectLike({ Metric: Match.objectLike({ Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible' }) }) }),
+            Match.objectLike({ Id: 'in_flight', MetricStat: Match.objectLike({ Metric: Match.objectLike({ Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesNotVisible' }) }) }),
+            Match.objectLike({ Id: 'in_service', MetricStat: Match.objectLike({ Metric: Match.objectLike({ Namespace: 'AWS/AutoScaling', MetricName: 'GroupInServiceInstances' }) }) }),
+            { Id: 'backlog_per_instance', Label: Match.anyValue(), Expression: '(waiting + in_flight) / in_service', ReturnData: true },
+          ],
+        },
+      },
+    });
+  });
+
+  it('alarms on dead letters, an old job and Lambda errors', () => {
+    for (const metric of ['ApproximateNumberOfMessagesVisible', 'ApproximateAgeOfOldestMessage', 'Errors']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: metric, AlarmActions: [Match.anyValue()] });
+    }
+  });
+
+  it('outputs what the edge and the operators need', () => {
+    for (const name of ['BucketName', 'BucketUrl', 'Region', 'EdgeSignerUserName', 'JobQueueUrl', 'DeadLetterQueueArn', 'JobQueueArn', 'FleetGroupName', 'S3EventLogGroup']) {
+      template.hasOutput(name, Match.anyValue());
+    }
+  });
+});
+
+describe('deployment choices', () => {
+  it('opens SSH from one network and sets the key pair only when both are given', () => {
+    const { template: withSsh, cleanup } = buildHoistStack({ sshKeyName: 'ops', sshCidr: '203.0.113.0/24' });
+    try {
+      withSsh.hasResourceProperties('AWS::EC2::SecurityGroup', {
+        SecurityGroupIngress: [Match.objectLike({ CidrIp: '203.0.113.0/24', FromPort: 22, ToPort: 22 })],
+      });
+      withSsh.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ KeyName: 'ops' }) });
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('carries an overridden visibility timeout to the queue and the instances alike', () => {
+    const { template: custom, cleanup } = buildHoistStack({ visibilityTimeoutSeconds: '300', jobConcurrency: '2', stackName: 'HoistDev' });
+    try {
+      custom.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: 300 });
+      const [launchTemplate] = Object.values(resourcesOfType(custom, 'AWS::EC2::LaunchTemplate'));
+      const text = JSON.stringify(launchTemplate);
+      expect(text).toContain("export VISIBILITY_TIMEOUT_SECONDS='300'");
+      expect(text).toContain("export JOB_CONCURRENCY='2'");
+      custom.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', { TargetTrackingConfiguration: Match.objectLike({ TargetValue: 2 }) });
+      custom.hasResourceProperties('AWS::S3::Bucket', { BucketName: { 'Fn::Join': ['', ['hoistdev-', { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }]] } });
+    } finally {
+      cleanup();
+    }
+  });
+
+  it.each([
+    [{ minInstances: '0' }, 'minInstances: minInstances must be at least 1'],
+    [{ minInstances: '5', maxInstances: '2' }, 'maxInstances: maxInstances must be at least minInstances'],
+    [{ allowedOrigins: 'app.example.com' }, 'allowedOrigins'],
+    [{ sshKeyName: 'ops' }, 'sshCidr: set sshKeyName and sshCidr together'],
+    [{ stackName: 'hoist_prod' }, 'stackName'],
+    [{ instanceType: 'c7g.xlarge' }, 'not x86-64'],
+  ])('refuses %o, naming the setting', (context, message) => {
+    expect(() => buildHoistStack(context as Record<string, string>)).toThrow(message);
+  });
+});

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { findLeastPrivilegeViolations, type CfnTemplate } from '../src/least-privilege.js';
+
+const bucketArn = { 'Fn::GetAtt': ['Bucket', 'Arn'] };
+const objects = (pattern: string) => ({ 'Fn::Join': ['', [bucketArn, `/${pattern}`]] });
+
+/** A template holding one identity policy with the given statements. */
+function policyWith(...statements: unknown[]): CfnTemplate {
+  return {
+    Resources: {
+      Grants: { Type: 'AWS::IAM::Policy', Properties: { PolicyDocument: { Version: '2012-10-17', Statement: statements } } },
+    },
+  };
+}
+
+describe('findLeastPrivilegeViolations', () => {
+  it('accepts named actions on a prefix of a bucket, a whole queue, and a conditioned ListBucket', () => {
+    const template = policyWith(
+      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: objects('uploads/*') },
+      { Effect: 'Allow', Action: 's3:GetObject', Resource: objects('renditions/*/status.json') },
+      { Effect: 'Allow', Action: 'sqs:ReceiveMessage', Resource: { 'Fn::GetAtt': ['Queue', 'Arn'] } },
+      { Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArn, Condition: { StringLike: { 's3:prefix': ['uploads/*'] } } },
+    );
+    expect(findLeastPrivilegeViolations(template)).toEqual([]);
+  });
+
+  it.each([
+    ['every action', '*'],
+    ['a service wildcard', 's3:*'],
+    ['a partial wildcard', 's3:Get*'],
+  ])('reports %s', (_, action) => {
+    const violations = findLeastPrivilegeViolations(policyWith({ Effect: 'Allow', Action: action, Resource: objects('uploads/*') }));
+    expect(violations).toEqual([expect.stringContaining(`wildcard action ${action}`)]);
+  });
+
+  it('reports Resource "*" unless the action has no resource-level permission', () => {
+    expect(findLeastPrivilegeViolations(policyWith({ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: '*' }))).toEqual([
+      expect.stringContaining('Resource "*" for sqs:SendMessage'),
+    ]);
+    expect(findLeastPrivilegeViolations(policyWith({ Effect: 'Allow', Action: 'cloudwatch:PutMetricData', Resource: '*' }))).toEqual([]);
+    // One excused action does not excuse the others in its statement.
+    expect(
+      findLeastPrivilegeViolations(policyWith({ Effect: 'Allow', Action: ['cloudwatch:PutMetricData', 's3:GetObject'], Resource: '*' })),
+    ).toEqual([expect.stringContaining('Resource "*" for s3:GetObject')]);
+  });
+
+  it.each([
+    ['every object in a bucket', objects('*')],
+    ['every bucket', 'arn:aws:s3:::*'],
+    ['every queue in an account', 'arn:aws:sqs:us-east-1:123456789012:*'],
+    ['every bucket, through pseudo parameters', { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::*' }],
+    ['a whole literal bucket', 'arn:aws:s3:::videos/*'],
+  ])('reports a wildcard over %s', (_, resource) => {
+    expect(findLeastPrivilegeViolations(policyWith({ Effect: 'Allow', Action: 's3:GetObject', Resource: resource }))).toHaveLength(1);
+  });
+
+  it('accepts a literal ARN with a prefix before its wildcard', () => {
+    const template = policyWith({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::videos/renditions/*' });
+    expect(findLeastPrivilegeViolations(template)).toEqual([]);
+  });
+
+  it('reports NotAction and NotResource in an Allow', () => {
+    const violations = findLeastPrivilegeViolations(
+      policyWith({ Effect: 'Allow', NotAction: 's3:DeleteObject', Resource: objects('uploads/*') }, { Effect: 'Allow', Action: 's3:GetObject', NotResource: objects('x/*') }),
+    );
+    expect(violations.join('\n')).toMatch(/NotAction/);
+    expect(violations.join('\n')).toMatch(/NotResource/);
+  });
+
+  it('lets Deny statements use wildcards: they only take away', () => {
+    const template: CfnTemplate = {
+      Resources: {
+        TlsOnly: {
+          Type: 'AWS::S3::BucketPolicy',
+          Properties: {
+            PolicyDocument: {
+              Statement: [{ Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:*', Resource: [bucketArn, objects('*')], Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
+            },
+          },
+        },
+      },
+    };
+    expect(findLeastPrivilegeViolations(template)).toEqual([]);
+  });
+
+  it('reports a resource policy that allows everyone', () => {
+    const template: CfnTemplate = {
+      Resources: {
+        Open: { Type: 'AWS::SQS::QueuePolicy', Properties: { PolicyDocument: { Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': ['Queue', 'Arn'] } }] } } },
+      },
+    };
+    expect(findLeastPrivilegeViolations(template)).toEqual([expect.stringContaining('every principal')]);
+  });
+
+  it('reports managed policies, which the template cannot show to be narrow', () => {
+    const template: CfnTemplate = {
+      Resources: {
+        Role: {
+          Type: 'AWS::IAM::Role',
+          Properties: {
+            AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'lambda.amazonaws.com' } }] },
+            ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AWSLambdaBasicExecutionRole']] }],
+          },
+        },
+      },
+    };
+    expect(findLeastPrivilegeViolations(template)).toEqual([expect.stringContaining('managed policies')]);
+  });
+
+  it('reports a role anyone may assume', () => {
+    const template: CfnTemplate = {
+      Resources: { Role: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: '*' } }] } } } },
+    };
+    expect(findLeastPrivilegeViolations(template)).toEqual([expect.stringContaining('other than an AWS service')]);
+  });
+
+  it('reports a service permission to invoke a Lambda that does not name its source', () => {
+    const template: CfnTemplate = {
+      Resources: { Invoke: { Type: 'AWS::Lambda::Permission', Properties: { Action: 'lambda:InvokeFunction', FunctionName: 'f', Principal: 's3.amazonaws.com' } } },
+    };
+    expect(findLeastPrivilegeViolations(template)).toEqual([expect.stringContaining('SourceArn and SourceAccount')]);
+  });
+
+  it('reports policies on resource types it does not know, rather than passing them unchecked', () => {
+    const template: CfnTemplate = { Resources: { Key: { Type: 'AWS::KMS::Key', Properties: { KeyPolicy: { Statement: [] } } } } };
+    expect(findLeastPrivilegeViolations(template)).toEqual([expect.stringContaining('KeyPolicy')]);
+  });
+});

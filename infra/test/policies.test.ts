@@ -1,0 +1,105 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { findLeastPrivilegeViolations, render, type CfnTemplate } from '../src/least-privilege.js';
+import { buildHoistStack, resourcesOfType } from './stack-fixture.js';
+
+const { template, cleanup } = buildHoistStack();
+afterAll(cleanup);
+const json = template.toJSON() as CfnTemplate;
+
+interface Grant {
+  actions: string[];
+  resources: string[];
+  condition?: unknown;
+}
+
+/** Every Allow statement of the IAM policies attached to the principal `logicalId`, resources shown as text. */
+function grantsOf(logicalId: string): Grant[] {
+  const grants: Grant[] = [];
+  for (const policy of Object.values(resourcesOfType(template, 'AWS::IAM::Policy'))) {
+    const props = policy.Properties ?? {};
+    const attached = [...((props['Roles'] as unknown[]) ?? []), ...((props['Users'] as unknown[]) ?? [])].map(render);
+    if (!attached.includes(`{Ref ${logicalId}}`)) continue;
+    for (const statement of (props['PolicyDocument'] as { Statement: Array<Record<string, unknown>> }).Statement) {
+      expect(statement['Effect']).toBe('Allow');
+      grants.push({
+        actions: [statement['Action']].flat() as string[],
+        resources: [statement['Resource']].flat().map(render),
+        ...(statement['Condition'] ? { condition: statement['Condition'] } : {}),
+      });
+    }
+  }
+  return grants;
+}
+
+function logicalIdOf(type: string, pathFragment: string): string {
+  const ids = Object.keys(resourcesOfType(template, type)).filter((id) => id.startsWith(pathFragment));
+  expect(ids).toHaveLength(1);
+  return ids[0]!;
+}
+
+const BUCKET = `{${logicalIdOf('AWS::S3::Bucket', 'Uploads')}.Arn}`;
+const JOB_QUEUE = `{${logicalIdOf('AWS::SQS::Queue', 'JobsJobQueue')}.Arn}`;
+
+describe('least privilege across the whole template', () => {
+  it('finds no policy wider than it needs to be', () => {
+    expect(findLeastPrivilegeViolations(json)).toEqual([]);
+  });
+
+  it('grants nothing on Resource "*" at all: no exception is needed today', () => {
+    const everyAllow = JSON.stringify(json.Resources);
+    expect(everyAllow).not.toMatch(/"Resource":"\*"/);
+    expect(everyAllow).not.toMatch(/"Resource":\["\*"\]/);
+  });
+
+  it('attaches no managed policy to any role or user', () => {
+    for (const type of ['AWS::IAM::Role', 'AWS::IAM::User']) {
+      for (const resource of Object.values(resourcesOfType(template, type))) {
+        expect(resource.Properties?.['ManagedPolicyArns']).toBeUndefined();
+      }
+    }
+  });
+
+  it('has no CDK helper Lambdas (bucket notifications, auto-delete, log retention, default-SG cleanup)', () => {
+    expect(Object.keys(resourcesOfType(template, 'AWS::Lambda::Function'))).toEqual([logicalIdOf('AWS::Lambda::Function', 'S3Events')]);
+    expect(JSON.stringify(json.Resources)).not.toMatch(/Custom::/);
+  });
+});
+
+describe('each principal gets exactly what its code calls', () => {
+  it('the fleet reads sources and status documents, writes renditions and consumes the job queue', () => {
+    expect(grantsOf(logicalIdOf('AWS::IAM::Role', 'FleetRole'))).toEqual([
+      { actions: ['s3:GetObject'], resources: [`${BUCKET}/uploads/*`] },
+      { actions: ['s3:PutObject'], resources: [`${BUCKET}/renditions/*`] },
+      { actions: ['s3:GetObject'], resources: [`${BUCKET}/renditions/*/status.json`] },
+      { actions: ['s3:ListBucket'], resources: [BUCKET], condition: { StringLike: { 's3:prefix': ['renditions/*/status.json'] } } },
+      { actions: ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage'], resources: [JOB_QUEUE] },
+    ]);
+  });
+
+  it('the S3-event Lambda only sends to the job queue and writes its own log group', () => {
+    expect(grantsOf(logicalIdOf('AWS::IAM::Role', 'S3EventsRole'))).toEqual([
+      { actions: ['sqs:SendMessage'], resources: [JOB_QUEUE] },
+      { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`{${logicalIdOf('AWS::Logs::LogGroup', 'S3EventsLogs')}.Arn}`] },
+    ]);
+  });
+
+  it('the edge signs multipart calls on uploads/ and reads renditions/', () => {
+    expect(grantsOf(logicalIdOf('AWS::IAM::User', 'EdgeSignerUser'))).toEqual([
+      {
+        actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:GetObject', 's3:DeleteObject'],
+        resources: [`${BUCKET}/uploads/*`],
+      },
+      { actions: ['s3:GetObject'], resources: [`${BUCKET}/renditions/*`] },
+      { actions: ['s3:ListBucket'], resources: [BUCKET], condition: { StringLike: { 's3:prefix': ['uploads/*', 'renditions/*'] } } },
+    ]);
+  });
+
+  it('only S3, from this bucket in this account, may invoke the Lambda', () => {
+    const permissions = Object.values(resourcesOfType(template, 'AWS::Lambda::Permission'));
+    expect(permissions).toHaveLength(1);
+    const props = permissions[0]!.Properties!;
+    expect(props['Principal']).toBe('s3.amazonaws.com');
+    expect(render(props['SourceAccount'])).toBe('<AccountId>');
+    expect(render(props['SourceArn'])).toBe('arn:<Partition>:s3:::hoist-<AccountId>-<Region>');
+  });
+});
