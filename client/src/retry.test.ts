@@ -1,10 +1,21 @@
+import { TRPCClientError } from '@trpc/client';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RETRY, backoffDelay, isRetryableStatus, sleep } from './retry.js';
+import { DEFAULT_RETRY, backoffDelay, isRetryableApiError, isRetryableStatus, sleep } from './retry.js';
 
 describe('retry policy', () => {
   it('retries server errors, timeouts and throttling, nothing else', () => {
     expect([500, 502, 503, 408, 429].every(isRetryableStatus)).toBe(true);
     expect([400, 403, 404, 409].some(isRetryableStatus)).toBe(false);
+  });
+
+  it('retries an edge that did not answer or answered 5xx, never a refusal', () => {
+    const answered = (httpStatus: number, code: string) =>
+      TRPCClientError.from({ error: { message: code, code: -32000, data: { code, httpStatus } } });
+    expect(isRetryableApiError(new TypeError('fetch failed'))).toBe(true);
+    expect(isRetryableApiError(TRPCClientError.from(new TypeError('fetch failed')))).toBe(true);
+    expect(isRetryableApiError(answered(503, 'INTERNAL_SERVER_ERROR'))).toBe(true);
+    expect(isRetryableApiError(answered(401, 'UNAUTHORIZED'))).toBe(false);
+    expect(isRetryableApiError(answered(400, 'BAD_REQUEST'))).toBe(false);
   });
 
   it('backs off exponentially with full jitter, capped', () => {

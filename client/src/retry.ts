@@ -1,3 +1,5 @@
+import { TRPCClientError } from '@trpc/client';
+
 export interface RetryPolicy {
   /** Tries per part, the first included. Default 5. */
   attempts: number;
@@ -12,6 +14,16 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 300, maxDe
 /** Whether an HTTP status is worth retrying: server errors, timeouts and throttling. */
 export function isRetryableStatus(status: number): boolean {
   return status >= 500 || status === 408 || status === 429;
+}
+
+/**
+ * Whether a failed call to the edge is worth retrying: no answer at all (the network), or an
+ * answer whose status is. A refusal (bad input, an expired token) is final.
+ */
+export function isRetryableApiError(error: unknown): boolean {
+  if (!(error instanceof TRPCClientError)) return true;
+  const status = (error.data as { httpStatus?: number } | undefined)?.httpStatus;
+  return status === undefined || isRetryableStatus(status);
 }
 
 /** Delay before retry number `retry` (1-based): exponential with full jitter. */

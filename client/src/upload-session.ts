@@ -6,7 +6,7 @@ import type { PartSource } from './part-source.js';
 import { PartUrls } from './part-urls.js';
 import { ProgressMeter, type UploadProgress } from './progress-meter.js';
 import { memoryResumeStore, type ResumeState, type ResumeStore } from './resume/resume-state.js';
-import { DEFAULT_RETRY, backoffDelay, isRetryableStatus, sleep, type RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY, backoffDelay, isRetryableApiError, isRetryableStatus, sleep, type RetryPolicy } from './retry.js';
 import { base64, compositeSha256, sha256 } from './sha256.js';
 import type { PartTransport } from './transport/part-transport.js';
 import { MISSING_ETAG_MESSAGE, UploadError } from './upload-errors.js';
@@ -227,7 +227,8 @@ export class Upload {
         // S3 stores this one. The buffer is let go first, so memory stays at one part per slot.
         const sendingDone = this.#sendPart(part, urls, (sent) => {
           sending.set(part.partNumber, sent);
-          report();
+          // Bytes dropped (a pause or a failed attempt) are shown at once, not at the next tick.
+          report(sent === 0);
           if (sent === part.end - part.start && part.body) {
             source.release?.(part.body);
             part.body = undefined;
@@ -286,7 +287,18 @@ export class Upload {
     for (let attempt = 1; ; ) {
       if (this.#gate) await this.#gate.promise;
       if (this.#halt.signal.aborted) throw this.#halt.signal.reason;
-      const signed = await urls.get(partNumber, checksum);
+      // The edge may be out of reach for a moment too: signing is retried like the PUT itself.
+      const signing = await urls.get(partNumber, checksum).then(
+        (signed) => ({ signed }),
+        (error: unknown) => ({ error }),
+      );
+      if ('error' in signing) {
+        if (this.#halt.signal.aborted) throw this.#halt.signal.reason;
+        if (!isRetryableApiError(signing.error)) throw signing.error;
+        await this.#backOff(partNumber, attempt++, `signing its URL failed: ${messageOf(signing.error)}`, retry);
+        continue;
+      }
+      const { signed } = signing;
       // A retry after the buffer was let go reads the part again.
       let body: Uint8Array<ArrayBuffer> | undefined = part.body ?? (await this.#source.read(part.start, part.end));
       const controller = new AbortController();
@@ -333,13 +345,17 @@ export class Upload {
         this.#attempts.delete(controller);
       }
       onBytes(0);
-      if (attempt >= retry.attempts) {
-        throw new UploadError('part-failed', `part ${partNumber} failed after ${attempt} tries: ${failure}`);
-      }
-      this.#options.onEvent?.({ kind: 'retry', partNumber, attempt, reason: failure });
-      await sleep(backoffDelay(retry, attempt), this.#halt.signal);
-      attempt++;
+      await this.#backOff(partNumber, attempt++, failure, retry);
     }
+  }
+
+  /** Waits before try `attempt + 1` of a part, or fails it when the tries are used up. */
+  async #backOff(partNumber: number, attempt: number, failure: string, retry: RetryPolicy): Promise<void> {
+    if (attempt >= retry.attempts) {
+      throw new UploadError('part-failed', `part ${partNumber} failed after ${attempt} tries: ${failure}`);
+    }
+    this.#options.onEvent?.({ kind: 'retry', partNumber, attempt, reason: failure });
+    await sleep(backoffDelay(retry, attempt), this.#halt.signal);
   }
 
   /** A saved state this upload can continue, checked against S3 where ListParts exists; else null. */

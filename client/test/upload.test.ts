@@ -4,7 +4,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MiB } from '@hoist/shared';
 import type { FaultProxy } from '../../tests/support/fault-proxy.js';
 import type { TestStack } from '../../tests/support/test-stack.js';
-import { uploadFile, type UploadFileOptions } from '../src/node/index.js';
+import { createApiClient } from '../src/api-client.js';
+import { fileResumeStore, fileSource, nodeHttpTransport, uploadFile, type UploadFileOptions } from '../src/node/index.js';
+import { startUpload } from '../src/upload-session.js';
 import { UploadError } from '../src/upload-errors.js';
 import type { UploadEvent } from '../src/upload-session.js';
 import { fileSha256, storedSha256, writePatternFile, startClientFixture, type ClientFixture } from './support.js';
@@ -62,6 +64,33 @@ describe('uploading files through the edge to the S3 emulator', () => {
     const result = await upload.done;
     expect(retries.length).toBe(3);
     expect(new Set(proxy.puts.filter((p) => p.uploadId && p.action !== 'pass').map((p) => p.action))).toEqual(new Set(faults));
+    expect(await storedSha256(stack.bucketUrl, sourceKey(result.videoId, 'small.mp4'))).toBe(await fileSha256(small));
+  });
+
+  it('keeps going when the edge cannot be reached to sign part URLs for a moment', async () => {
+    // The first two signing calls never reach the edge, as when the network drops.
+    let signCalls = 0;
+    const flakyFetch: typeof fetch = async (input, init) => {
+      if (String(input).includes('uploads.signParts') && ++signCalls <= 2) throw new TypeError('fetch failed');
+      return fetch(input, init);
+    };
+    const retries: UploadEvent[] = [];
+    const source = await fileSource(small);
+    const transport = nodeHttpTransport({ maxSockets: 4 });
+    const upload = startUpload(source, {
+      endpoint: stack.apiUrl,
+      api: createApiClient({ endpoint: stack.apiUrl, token: stack.token, fetch: flakyFetch }),
+      transport,
+      resumeStore: fileResumeStore(join(dir, 'state')),
+      retry: { baseDelayMs: 20, maxDelayMs: 200 },
+      onEvent: (e) => e.kind === 'retry' && retries.push(e),
+    });
+    const result = await upload.done.finally(async () => {
+      transport.close();
+      await source.close?.();
+    });
+    expect(signCalls).toBeGreaterThan(2);
+    expect(retries.some((e) => e.kind === 'retry' && e.reason.includes('signing its URL failed'))).toBe(true);
     expect(await storedSha256(stack.bucketUrl, sourceKey(result.videoId, 'small.mp4'))).toBe(await fileSha256(small));
   });
 
