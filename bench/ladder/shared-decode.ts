@@ -1,0 +1,62 @@
+import { execFile, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { TranscodeTask } from '@hoist/shared';
+import { renditionArgs } from '../../worker-fleet/src/transcode/transcode.js';
+
+/**
+ * The other way to keep one encoder process per rung without decoding the source once per
+ * rung: one decoder scales the source to every rung and feeds each rung's encoder raw frames
+ * through a named pipe. Measured beside the fleet so the choice stays backed by figures: the
+ * copies through the pipes cost about what the saved decodes do, and every rung then moves at
+ * the pace of the slowest encoder, so the lowest rung is no longer playable early.
+ */
+export async function runSharedDecode(
+  ffmpeg: string,
+  tasks: readonly TranscodeTask[],
+  fifoDir: string,
+  onRungDone: (index: number) => void = () => {},
+): Promise<void> {
+  const first = tasks[0]!;
+  const fifos = tasks.map((task) => join(fifoDir, `${task.rung.label}p.yuv`));
+  await promisify(execFile)('mkfifo', fifos);
+  const encoders = tasks.map((task, i) => run(ffmpeg, pipedEncoderArgs(task, fifos[i]!)).then(() => onRungDone(i)));
+  const graph = [
+    `[0:v]fps=${first.frameRate},split=${tasks.length}${tasks.map((_, i) => `[v${i}]`).join('')}`,
+    ...tasks.map((task, i) => `[v${i}]${videoFilter(task)}[out${i}]`),
+  ].join(';');
+  const decoder = run(ffmpeg, [
+    '-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-threads', '1',
+    '-i', first.sourcePath, '-filter_complex', graph,
+    ...fifos.flatMap((fifo, i) => ['-map', `[out${i}]`, '-f', 'rawvideo', fifo]),
+  ]);
+  await Promise.all([decoder, ...encoders]);
+}
+
+function videoFilter(task: TranscodeTask): string {
+  const args = renditionArgs(task);
+  return args[args.indexOf('-vf') + 1]!;
+}
+
+/** The fleet's own per-rung arguments, reading raw frames from `fifo` instead of decoding the source. */
+function pipedEncoderArgs(task: TranscodeTask, fifo: string): string[] {
+  const args = renditionArgs(task).filter((a) => a !== 'pipe:1' && a !== '-progress');
+  const encoderStart = args.indexOf('-c:v');
+  const { width, height } = task.rung;
+  return [
+    '-hide_banner', '-nostdin', '-y', '-loglevel', 'error',
+    '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${width}x${height}`, '-r', String(task.frameRate), '-i', fifo,
+    ...(task.hasAudio ? ['-i', task.sourcePath, '-map', '0:v', '-map', '1:a:0'] : ['-map', '0:v']),
+    ...args.slice(encoderStart),
+  ];
+}
+
+function run(binary: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-2000)));
+    child.once('error', reject);
+    child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg exited ${code}: ${stderr.trim()}`))));
+  });
+}
