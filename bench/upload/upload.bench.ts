@@ -80,7 +80,7 @@ export const uploadBenchmark: Benchmark = {
       rows,
       notes: [
         'each upload runs in a fresh Node process, so its CPU time and peak RSS are its own; CPU counts only the upload itself.',
-        'the S3 emulator caps both sides near 70 MiB/s on this machine, so CPU per GiB and peak RSS say more than throughput.',
+        'the S3 emulator caps both sides, so CPU per GiB and peak RSS say more than throughput.',
         'Hoist signs each part’s SHA-256 into its URL (S3 verifies it); lib-storage signs its payload SHA-256 over plain HTTP.',
       ],
     };
