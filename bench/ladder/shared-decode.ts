@@ -20,7 +20,9 @@ export async function runSharedDecode(
   const first = tasks[0]!;
   const fifos = tasks.map((task) => join(fifoDir, `${task.rung.label}p.yuv`));
   await promisify(execFile)('mkfifo', fifos);
-  const encoders = tasks.map((task, i) => run(ffmpeg, pipedEncoderArgs(task, fifos[i]!)).then(() => onRungDone(i)));
+  // A process that fails leaves the others blocked on their pipes: it ends them all.
+  const stop = new AbortController();
+  const encoders = tasks.map((task, i) => run(ffmpeg, pipedEncoderArgs(task, fifos[i]!), stop).then(() => onRungDone(i)));
   const graph = [
     `[0:v]fps=${first.frameRate},split=${tasks.length}${tasks.map((_, i) => `[v${i}]`).join('')}`,
     ...tasks.map((task, i) => `[v${i}]${videoFilter(task)}[out${i}]`),
@@ -29,7 +31,7 @@ export async function runSharedDecode(
     '-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-threads', '1',
     '-i', first.sourcePath, '-filter_complex', graph,
     ...fifos.flatMap((fifo, i) => ['-map', `[out${i}]`, '-f', 'rawvideo', fifo]),
-  ]);
+  ], stop);
   await Promise.all([decoder, ...encoders]);
 }
 
@@ -51,12 +53,15 @@ function pipedEncoderArgs(task: TranscodeTask, fifo: string): string[] {
   ];
 }
 
-function run(binary: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+function run(binary: string, args: string[], stop: AbortController): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'], signal: stop.signal, killSignal: 'SIGKILL' });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-2000)));
     child.once('error', reject);
     child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg exited ${code}: ${stderr.trim()}`))));
+  }).catch((error: unknown) => {
+    stop.abort();
+    throw error;
   });
 }
