@@ -14,30 +14,31 @@ import { summarizeTemplate } from '../src/template-summary.js';
  * at this script), CDK_OUTDIR and CDK_CONTEXT_JSON come from the CLI and are honoured.
  */
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const { values } = parseArgs({
-  options: {
-    context: { type: 'string', short: 'c', multiple: true, default: [] },
-    outdir: { type: 'string' },
-    'skip-lambda-build': { type: 'boolean', default: false },
-  },
-});
-
-const context: Record<string, string> = {};
-for (const pair of values.context) {
-  const equals = pair.indexOf('=');
-  if (equals <= 0) throw new Error(`context must be key=value, got "${pair}"`);
-  context[pair.slice(0, equals)] = pair.slice(equals + 1);
-}
-
 const lambdaZipPath = resolve(root, 'dist/s3-event-lambda.zip');
-// Always rebuilt unless told otherwise: a stale bundle would deploy old handler code.
-if (!values['skip-lambda-build'] || !existsSync(lambdaZipPath)) {
-  execFileSync(process.execPath, ['--import', 'tsx', resolve(root, 'worker-fleet/scripts/build-lambda.ts')], { stdio: 'inherit', cwd: root });
-}
 
-const outdir = resolve(values.outdir ?? process.env['CDK_OUTDIR'] ?? resolve(root, 'cdk.out'));
 try {
-  const { stack, template, templatePath } = synthesizeHoist({ outdir, context, lambdaZipPath });
+  const { values } = parseArgs({
+    options: {
+      context: { type: 'string', short: 'c', multiple: true, default: [] },
+      outdir: { type: 'string' },
+      'skip-lambda-build': { type: 'boolean', default: false },
+    },
+  });
+  const context: Record<string, string> = {};
+  for (const pair of values.context) {
+    const equals = pair.indexOf('=');
+    if (equals <= 0) throw new Error(`-c takes key=value, got "${pair}"`);
+    context[pair.slice(0, equals)] = pair.slice(equals + 1);
+  }
+  // Always rebuilt unless told otherwise: a stale bundle would deploy old handler code.
+  const lambdaZip = () => {
+    if (!values['skip-lambda-build'] || !existsSync(lambdaZipPath)) {
+      execFileSync(process.execPath, ['--import', 'tsx', resolve(root, 'worker-fleet/scripts/build-lambda.ts')], { stdio: 'inherit', cwd: root });
+    }
+    return lambdaZipPath;
+  };
+  const outdir = resolve(values.outdir ?? process.env['CDK_OUTDIR'] ?? resolve(root, 'cdk.out'));
+  const { stack, template, templatePath } = synthesizeHoist({ outdir, context, lambdaZip });
   process.stdout.write(`synthesised stack ${stack.stackName} to ${relative(process.cwd(), templatePath) || templatePath}\n`);
   process.stdout.write(summarizeTemplate(template));
 } catch (error) {

@@ -28,30 +28,31 @@ export class HoistAlarms extends Construct {
     this.topic = new sns.Topic(this, 'Topic', { displayName: 'Hoist alarms' });
     if (props.alarmEmail !== undefined) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     const fiveMinutes = Duration.minutes(5);
+    // Every alarm fires at or above its threshold and stays quiet while its metric has no data.
+    const atOrAbove = (id: string, options: Pick<cloudwatch.AlarmProps, 'alarmDescription' | 'metric' | 'threshold' | 'evaluationPeriods'>) =>
+      new cloudwatch.Alarm(this, id, {
+        ...options,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
     this.alarms = [
-      new cloudwatch.Alarm(this, 'DeadLetters', {
+      atOrAbove('DeadLetters', {
         alarmDescription: 'Jobs reached the dead-letter queue: read them, fix the cause, then redrive (docs/operations.md).',
         metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: 'Maximum' }),
         threshold: 1,
         evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
-      new cloudwatch.Alarm(this, 'OldestJob', {
+      atOrAbove('OldestJob', {
         alarmDescription: `A job has waited over ${OLDEST_JOB_ALARM_SECONDS / 60} minutes: the fleet is at its maximum size or not polling.`,
         metric: props.jobQueue.metricApproximateAgeOfOldestMessage({ period: fiveMinutes, statistic: 'Maximum' }),
         threshold: OLDEST_JOB_ALARM_SECONDS,
         evaluationPeriods: 2,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
-      new cloudwatch.Alarm(this, 'S3EventErrors', {
+      atOrAbove('S3EventErrors', {
         alarmDescription: 'The S3-event Lambda failed: new uploads may not have been queued (see its log group).',
         metric: props.s3EventFunction.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
         threshold: 1,
         evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
     ];
     for (const alarm of this.alarms) alarm.addAlarmAction(new actions.SnsAction(this.topic));

@@ -13,8 +13,6 @@ export interface AppDefaults {
   drainSeconds: number;
   /** Fleet JOB_CONCURRENCY: jobs one instance runs at once. */
   jobConcurrency: number;
-  /** Fleet HEALTH_PORT: loopback port of /healthz and /metrics. */
-  healthPort: number;
   /** Edge UPLOAD_TTL_SECONDS: how long an upload token (so a multipart upload) stays usable. */
   uploadTtlSeconds: number;
 }
@@ -37,7 +35,6 @@ export function readAppDefaults(): AppDefaults {
     visibilityTimeoutSeconds: fleet.VISIBILITY_TIMEOUT_SECONDS,
     drainSeconds: fleet.DRAIN_SECONDS,
     jobConcurrency: fleet.JOB_CONCURRENCY,
-    healthPort: fleet.HEALTH_PORT,
     uploadTtlSeconds: edge.UPLOAD_TTL_SECONDS,
   };
 }

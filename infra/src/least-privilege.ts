@@ -122,7 +122,7 @@ function checkDocument(where: string, document: unknown, kind: 'identity' | 'res
     if (actions.length === 0) violations.push(`${at}: no Action`);
     for (const action of actions) {
       if (typeof action !== 'string') violations.push(`${at}: action ${render(action)} is not a literal`);
-      else if (action.includes('*')) violations.push(`${at}: wildcard action ${action}`);
+      else if (/[*?]/.test(action)) violations.push(`${at}: wildcard action ${action}`);
     }
     const resources = asArray(statement.Resource);
     if (resources.length === 0) violations.push(`${at}: no Resource`);
@@ -144,13 +144,13 @@ function checkDocument(where: string, document: unknown, kind: 'identity' | 'res
 }
 
 /**
- * Why a resource with a wildcard is too wide, or `undefined` when it is not. A wildcard must
- * come after a concrete resource (a reference to one in this template, or a literal ARN's
- * resource name) and after a non-empty path inside it: `{Bucket.Arn}/uploads/*` is fine,
- * `{Bucket.Arn}/*` (every object) and `arn:aws:s3:::*` (every bucket) are not.
+ * Why a resource with a wildcard (`*` or `?`) is too wide, or `undefined` when it is not. A
+ * wildcard must come after a concrete resource (a reference to one in this template, or a
+ * literal ARN's resource name) and after a non-empty path inside it: `{Bucket.Arn}/uploads/*`
+ * is fine, `{Bucket.Arn}/*` (every object) and `arn:aws:s3:::*` (every bucket) are not.
  */
 function resourceWildcardProblem(text: string): string | undefined {
-  const star = text.indexOf('*');
+  const star = text.search(/[*?]/);
   if (star < 0) return undefined;
   const before = text.slice(0, star);
   let path: string;

@@ -1,3 +1,4 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { z } from 'zod';
 import { describeZodError } from '@hoist/shared';
 import type { AppDefaults } from './app-defaults.js';
@@ -46,7 +47,12 @@ function contextSchema(defaults: AppDefaults) {
       /** EC2 instance type of the fleet. Default `c7i.xlarge` (4 vCPUs: ffmpeg is CPU-bound). */
       instanceType: z
         .string()
-        .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'instanceType must be an EC2 instance type such as c7i.xlarge')
+        .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: 'instanceType must be an EC2 instance type such as c7i.xlarge', abort: true })
+        // The release carries x86-64 ffmpeg and ffprobe builds inside node_modules.
+        .refine(
+          (type) => new ec2.InstanceType(type).architecture === ec2.InstanceArchitecture.X86_64,
+          'instanceType must be x86-64: the release ships x86-64 ffmpeg builds',
+        )
         .default('c7i.xlarge'),
       /** Fewest fleet instances. At least 1: backlog per instance has no value with none in service. Default 1. */
       minInstances: whole('minInstances', 1, 1000, 1),
@@ -75,12 +81,7 @@ function contextSchema(defaults: AppDefaults) {
       /** EC2 key pair for SSH to fleet instances. Optional; needs sshCidr. */
       sshKeyName: optionalText,
       /** Network allowed to reach port 22 when sshKeyName is set, e.g. 203.0.113.0/24. */
-      sshCidr: optionalText.pipe(
-        z
-          .string()
-          .regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'sshCidr must be an IPv4 CIDR such as 203.0.113.0/24')
-          .optional(),
-      ),
+      sshCidr: optionalText.pipe(z.cidrv4('sshCidr must be an IPv4 CIDR such as 203.0.113.0/24').optional()),
     })
     .refine((s) => s.maxInstances >= s.minInstances, { message: 'maxInstances must be at least minInstances', path: ['maxInstances'] })
     .refine((s) => (s.sshKeyName === undefined) === (s.sshCidr === undefined), {
@@ -90,22 +91,31 @@ function contextSchema(defaults: AppDefaults) {
 }
 
 export type HoistSettings = z.infer<ReturnType<typeof contextSchema>> & {
-  /** Fleet defaults that are not deployment choices, passed to the instances as they are. */
+  /** The fleet's DRAIN_SECONDS default: not a deployment choice, passed to the instances as it is. */
   drainSeconds: number;
-  healthPort: number;
 };
 
 export class SettingsError extends Error {
   override name = 'SettingsError';
 }
 
-/** Parses the deployment's context once; a bad value fails with a message naming its key. */
-export function readSettings(context: (key: string) => unknown, defaults: AppDefaults): HoistSettings {
+/**
+ * Parses the deployment's context once; a bad value fails with a message naming its key.
+ * `given` are the keys the deployer passed (`-c key=value`): one that is no setting, such as a
+ * misspelt `maxInstance`, is refused rather than left to fall back to its default unnoticed.
+ * (Context from the CDK CLI also carries the CLI's own keys, so only `given` is checked.)
+ */
+export function readSettings(context: (key: string) => unknown, defaults: AppDefaults, given: readonly string[] = []): HoistSettings {
   const schema = contextSchema(defaults);
-  const raw = Object.fromEntries(Object.keys(schema.shape).map((key) => [key, context(key)]).filter(([, value]) => value !== undefined));
+  const keys = Object.keys(schema.shape);
+  const unknown = given.filter((key) => !keys.includes(key));
+  if (unknown.length > 0) {
+    throw new SettingsError(`infra context is invalid: ${unknown.map((key) => `${key}: not a setting`).join('; ')} (settings: ${keys.join(', ')})`);
+  }
+  const raw = Object.fromEntries(keys.map((key) => [key, context(key)]).filter(([, value]) => value !== undefined));
   const result = schema.safeParse(raw);
   if (!result.success) {
     throw new SettingsError(`infra context is invalid: ${describeZodError(result.error)}`);
   }
-  return { ...result.data, drainSeconds: defaults.drainSeconds, healthPort: defaults.healthPort };
+  return { ...result.data, drainSeconds: defaults.drainSeconds };
 }

@@ -10,8 +10,11 @@ export interface SynthOptions {
   outdir: string;
   /** CDK context: the deployment's settings (see settings.ts). */
   context?: Record<string, string>;
-  /** The bundled S3-event Lambda. */
-  lambdaZipPath: string;
+  /**
+   * Path of the bundled S3-event Lambda. Called once the settings are known to be valid, so a
+   * bad setting is reported before any time goes on bundling.
+   */
+  lambdaZip: () => string;
 }
 
 export interface SynthResult {
@@ -26,10 +29,10 @@ export interface SynthResult {
 export function synthesizeHoist(options: SynthOptions): SynthResult {
   // The CDK CLI passes its own context in CDK_CONTEXT_JSON, which App reads itself.
   const app = new App({ outdir: options.outdir, context: options.context ?? {} });
-  const settings = readSettings((key) => app.node.tryGetContext(key), readAppDefaults());
+  const settings = readSettings((key) => app.node.tryGetContext(key), readAppDefaults(), Object.keys(options.context ?? {}));
   const stack = new HoistStack(app, settings.stackName, {
     settings,
-    lambdaZipPath: options.lambdaZipPath,
+    lambdaZipPath: options.lambdaZip(),
     description: 'Hoist: video upload bucket, S3-event Lambda, job queues, transcoding fleet, edge signing user',
   });
   const assembly = app.synth();

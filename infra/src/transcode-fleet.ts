@@ -51,13 +51,8 @@ export class TranscodeFleet extends Construct {
       this.securityGroup.addIngressRule(ec2.Peer.ipv4(settings.sshCidr), ec2.Port.tcp(22), 'SSH from the operators network');
     }
     this.role = new FleetRole(this, 'Role', { bucket: props.bucket, jobQueue: props.jobQueue });
-    const instanceType = new ec2.InstanceType(settings.instanceType);
-    // The release carries x86-64 ffmpeg and ffprobe builds inside node_modules.
-    if (instanceType.architecture !== ec2.InstanceArchitecture.X86_64) {
-      throw new Error(`instanceType ${settings.instanceType} is not x86-64; the fleet's release ships x86-64 ffmpeg builds`);
-    }
     const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
-      instanceType,
+      instanceType: new ec2.InstanceType(settings.instanceType),
       machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.X86_64 }),
       userData: fleetUserData({
         HOIST_RELEASE_URL: props.releaseUrl,

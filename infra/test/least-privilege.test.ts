@@ -28,6 +28,7 @@ describe('findLeastPrivilegeViolations', () => {
     ['every action', '*'],
     ['a service wildcard', 's3:*'],
     ['a partial wildcard', 's3:Get*'],
+    ['a single-character wildcard', 's3:GetObjec?'],
   ])('reports %s', (_, action) => {
     const violations = findLeastPrivilegeViolations(policyWith({ Effect: 'Allow', Action: action, Resource: objects('uploads/*') }));
     expect(violations).toEqual([expect.stringContaining(`wildcard action ${action}`)]);
@@ -45,13 +46,17 @@ describe('findLeastPrivilegeViolations', () => {
   });
 
   it.each([
-    ['every object in a bucket', objects('*')],
-    ['every bucket', 'arn:aws:s3:::*'],
-    ['every queue in an account', 'arn:aws:sqs:us-east-1:123456789012:*'],
-    ['every bucket, through pseudo parameters', { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::*' }],
-    ['a whole literal bucket', 'arn:aws:s3:::videos/*'],
-  ])('reports a wildcard over %s', (_, resource) => {
-    expect(findLeastPrivilegeViolations(policyWith({ Effect: 'Allow', Action: 's3:GetObject', Resource: resource }))).toHaveLength(1);
+    ['every object in a bucket', objects('*'), 'covers every object'],
+    ['every object in a bucket, one character at a time', objects('?*'), 'covers every object'],
+    ['every bucket', 'arn:aws:s3:::*', 'in the resource name itself'],
+    ['every queue in an account', 'arn:aws:sqs:us-east-1:123456789012:*', 'in the resource name itself'],
+    ['every bucket, through pseudo parameters', { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::*' }, 'in the resource name itself'],
+    ['a whole literal bucket', 'arn:aws:s3:::videos/*', 'covers every object'],
+    ['anything, written as a bare wildcard pattern', 'arn:*', 'outside any concrete resource'],
+  ])('reports a wildcard over %s', (_, resource, problem) => {
+    expect(findLeastPrivilegeViolations(policyWith({ Effect: 'Allow', Action: 's3:GetObject', Resource: resource }))).toEqual([
+      expect.stringMatching(new RegExp(`^Grants \\(AWS::IAM::Policy\\) statement 1: resource .* ${problem}`)),
+    ]);
   });
 
   it('accepts a literal ARN with a prefix before its wildcard', () => {

@@ -32,11 +32,15 @@ describe('npm run synth', () => {
     expect(existsSync(join(outdir, 'manifest.json'))).toBe(true);
   });
 
-  it('stops with the name of a bad setting', async () => {
-    const run = promisify(execFile)(process.execPath, ['--import', 'tsx', 'infra/bin/synth.ts', '--outdir', outdir, '--skip-lambda-build', '-c', 'maxInstances=zero'], {
+  it.each([
+    [['-c', 'maxInstances=zero'], 'synth failed: infra context is invalid: maxInstances: maxInstances must be a number'],
+    [['-c', 'maxInstance=10'], 'synth failed: infra context is invalid: maxInstance: not a setting'],
+    [['-c', 'maxInstances'], 'synth failed: -c takes key=value, got "maxInstances"'],
+  ])('stops on %j with one line naming it, before bundling anything', async (args, message) => {
+    const run = promisify(execFile)(process.execPath, ['--import', 'tsx', 'infra/bin/synth.ts', '--outdir', join(outdir, 'refused'), ...args], {
       cwd: root,
       timeout: 120_000,
     });
-    await expect(run).rejects.toMatchObject({ stderr: expect.stringContaining('maxInstances: maxInstances must be a number') });
+    await expect(run).rejects.toMatchObject({ stdout: expect.not.stringContaining('s3-event-lambda.zip'), stderr: expect.stringContaining(message) });
   });
 });
