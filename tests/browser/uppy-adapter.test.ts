@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { readFile, readdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -88,10 +89,13 @@ async function uploadInPage(request: Omit<UploadRequest, 'endpoint' | 'token'>, 
   }
 }
 
-/** The API calls the adapter made for the page's last upload: `procedure`, or `uploads.create:<mode>[:<checksum>]`. */
+/**
+ * The API calls the adapter made for the page's last upload: `procedure`,
+ * `uploads.create:<mode>[:<checksum>]`, or `uploads.signParts:<first>-<last>`.
+ */
 async function apiCalls(): Promise<string[]> {
   const calls = (await page.evaluate('window.uppyTest.apiCalls()')) as ApiCall[];
-  return calls.map((c) => [c.procedure, c.mode, c.checksum].filter(Boolean).join(':'));
+  return calls.map((c) => [c.procedure, c.mode, c.checksum, c.parts].filter(Boolean).join(':'));
 }
 
 async function storedSha256(videoId: string, name: string): Promise<string> {
@@ -99,8 +103,21 @@ async function storedSha256(videoId: string, name: string): Promise<string> {
   return createHash('sha256').update(await object.Body!.transformToByteArray()).digest('hex');
 }
 
-/** The emulator keeps one folder per unfinished multipart upload. */
-const pendingMultipartUploads = () => readdir(join(stack!.dataDir, 's3', stack!.bucket, '._S3rver_uploads')).catch(() => [] as string[]);
+/** The emulator keeps one folder per unfinished multipart upload (none before the first one). */
+const uploadsDir = () => join(stack!.dataDir, 's3', stack!.bucket, '._S3rver_uploads');
+const pendingMultipartUploads = () => readdir(uploadsDir()).catch(() => [] as string[]);
+/**
+ * A proxy rule that notes, at the first PUT of `partNumber`, which multipart uploads the
+ * emulator holds: proof that the folder `pendingMultipartUploads` reads is the right one.
+ */
+function notePendingAt(partNumber: number, then: (put: { partNumber: number; attempt: number }) => 'pass' | 'fail' = () => 'pass') {
+  const seen: string[][] = [];
+  proxy!.setRule((put) => {
+    if (put.partNumber === partNumber && put.attempt === 1) seen.push(readdirSync(uploadsDir()));
+    return then(put);
+  });
+  return seen;
+}
 
 /**
  * Unfinished multipart uploads once the adapter has called `uploads.abort` and the abort has had
@@ -133,8 +150,9 @@ describe('Uppy with @uppy/aws-s3 uploading through the Hoist adapter, in Chromiu
     expect(uploaded?.uploadURL).toBe(`${stack!.apiUrl}/trpc/videos.status?input=${encodeURIComponent(JSON.stringify({ videoId: uploaded?.key }))}`);
     expect(await storedSha256(uploaded!.key, 'uppy clip.mp4')).toBe(report.sha256);
     expect(await pendingMultipartUploads()).toEqual([]);
-    // Each part's SHA-256 is signed into its URL (the default); one call signs all three.
-    expect(await apiCalls()).toEqual(['uploads.create:multipart:sha256', 'uploads.signParts', 'uploads.complete']);
+    // Each part's SHA-256 is signed into its URL (the default): the first part alone, so it
+    // starts at once, and the next ones together, hashed while the first is sent.
+    expect(await apiCalls()).toEqual(['uploads.create:multipart:sha256', 'uploads.signParts:1-1', 'uploads.signParts:2-3', 'uploads.complete']);
   });
 
   it('sends a file smaller than one part as Hoist\'s single signed PUT, confirmed by complete', async () => {
@@ -142,7 +160,7 @@ describe('Uppy with @uppy/aws-s3 uploading through the Hoist adapter, in Chromiu
     expect(report.failed, pageProblems.join('\n')).toEqual([]);
     expect(report.partsUploaded).toEqual([1]);
     expect(await storedSha256(report.successful[0]!.key, 'short.mp4')).toBe(report.sha256);
-    expect(await apiCalls()).toEqual(['uploads.create:single:sha256', 'uploads.signParts', 'uploads.complete']);
+    expect(await apiCalls()).toEqual(['uploads.create:single:sha256', 'uploads.signParts:1-1', 'uploads.complete']);
   });
 
   it('without checksums, signs up to 100 parts in one call ahead of need', async () => {
@@ -151,15 +169,22 @@ describe('Uppy with @uppy/aws-s3 uploading through the Hoist adapter, in Chromiu
     expect(report.failed, pageProblems.join('\n')).toEqual([]);
     expect(report.partsUploaded).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     expect(await storedSha256(report.successful[0]!.key, 'plain.mp4')).toBe(report.sha256);
-    expect(await apiCalls()).toEqual(['uploads.create:multipart', 'uploads.signParts', 'uploads.complete']);
+    expect(await apiCalls()).toEqual(['uploads.create:multipart', 'uploads.signParts:1-12', 'uploads.complete']);
   });
 
-  it('with checksums, hashes and signs eight parts a call', async () => {
+  it('with checksums, hashes the next eight parts while Uppy sends and signs them in one call', async () => {
     const report = await uploadInPage({ name: 'hashed.mp4', type: 'video/mp4', size: 48 * MiB });
     expect(report.failed, pageProblems.join('\n')).toEqual([]);
-    expect(report.partsUploaded).toHaveLength(10);
+    expect(report.partsUploaded).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(await storedSha256(report.successful[0]!.key, 'hashed.mp4')).toBe(report.sha256);
-    expect(await apiCalls()).toEqual(['uploads.create:multipart:sha256', 'uploads.signParts', 'uploads.signParts', 'uploads.complete']);
+    // Part 6 handed out leaves four signed ahead: the next batch (here only part 10) is started.
+    expect(await apiCalls()).toEqual([
+      'uploads.create:multipart:sha256',
+      'uploads.signParts:1-1',
+      'uploads.signParts:2-9',
+      'uploads.signParts:10-10',
+      'uploads.complete',
+    ]);
   });
 
   it('pauses and resumes (ListParts is missing locally: the parts this page saw stored are kept)', async () => {
@@ -168,8 +193,11 @@ describe('Uppy with @uppy/aws-s3 uploading through the Hoist adapter, in Chromiu
     expect(report.partsUploaded[0]).toBe(1);
     expect(report.partsUploaded.at(-1)).toBe(3);
     expect(await storedSha256(report.successful[0]!.key, 'paused.mp4')).toBe(report.sha256);
-    // Resuming asks which parts S3 holds (NOT_IMPLEMENTED here); the URLs signed ahead still serve.
-    expect(await apiCalls()).toEqual(['uploads.create:multipart:sha256', 'uploads.signParts', 'uploads.listParts', 'uploads.complete']);
+    // Resuming asks which parts S3 holds (NOT_IMPLEMENTED here); the URLs signed ahead still
+    // serve. Parts 2-3 are signed while part 1 is sent, before or after the pause.
+    expect((await apiCalls()).sort()).toEqual(
+      ['uploads.create:multipart:sha256', 'uploads.signParts:1-1', 'uploads.signParts:2-3', 'uploads.listParts', 'uploads.complete'].sort(),
+    );
   });
 
   it('retried after a part failed, it resumes the same upload with a fresh URL for that part', async () => {
@@ -182,7 +210,14 @@ describe('Uppy with @uppy/aws-s3 uploading through the Hoist adapter, in Chromiu
     expect(await storedSha256(report.successful[0]!.key, 'retried.mp4')).toBe(report.sha256);
     // Part 2 is signed again for the retry; ListParts is NOT_IMPLEMENTED here, so the part this
     // page saw stored (part 1) is what Uppy is told S3 holds.
-    expect(await apiCalls()).toEqual(['uploads.create:multipart:sha256', 'uploads.signParts', 'uploads.listParts', 'uploads.signParts', 'uploads.complete']);
+    expect(await apiCalls()).toEqual([
+      'uploads.create:multipart:sha256',
+      'uploads.signParts:1-1',
+      'uploads.signParts:2-3',
+      'uploads.listParts',
+      'uploads.signParts:2-2',
+      'uploads.complete',
+    ]);
     expect(proxy!.puts.slice(putsBefore).map((p) => `${p.partNumber}:${p.status}`)).toEqual(['1:200', '2:500', '2:500', '2:500', '2:500', '2:200', '3:200']);
   });
 
@@ -190,14 +225,14 @@ describe('Uppy with @uppy/aws-s3 uploading through the Hoist adapter, in Chromiu
     const report = await uploadInPage({ name: 'paused early.mp4', type: 'video/mp4', size: 6 * MiB, whileCreating: 'pause' });
     expect(report.failed, pageProblems.join('\n')).toEqual([]);
     expect(await storedSha256(report.successful[0]!.key, 'paused early.mp4')).toBe(report.sha256);
-    expect(await apiCalls()).toEqual(['uploads.create:multipart:sha256', 'uploads.signParts', 'uploads.complete']);
+    expect(await apiCalls()).toEqual(['uploads.create:multipart:sha256', 'uploads.signParts:1-1', 'uploads.signParts:2-2', 'uploads.complete']);
     expect(await pendingMultipartUploads()).toEqual([]);
   });
 
   it('refuses what the edge refuses, with the edge\'s reason, and an empty file', async () => {
     const refused = await uploadInPage({ name: 'notes.txt', type: 'text/plain', size: 10 });
     expect(refused.successful).toEqual([]);
-    expect(refused.failed.join('\n')).toMatch(/the edge refused the upload: .*text\/plain is not accepted/);
+    expect(refused.failed.join('\n')).toMatch(/the edge refused to create the upload: .*text\/plain is not accepted/);
     const empty = await uploadInPage({ name: 'empty.mp4', type: 'video/mp4', size: 0 });
     expect(empty.successful).toEqual([]);
     expect(empty.failed.join('\n')).toContain('Hoist takes files of 1 byte or more');
@@ -205,11 +240,46 @@ describe('Uppy with @uppy/aws-s3 uploading through the Hoist adapter, in Chromiu
   });
 
   it('cancelling leaves no multipart upload behind', async () => {
+    const seen = notePendingAt(1);
+    const putsBefore = proxy!.puts.length;
     const report = await uploadInPage({ name: 'cancelled.mp4', type: 'video/mp4', size: 16 * MiB, after: { parts: 1, action: 'cancel' } });
     expect(report.cancelled).toBe(true);
     expect(report.successful).toEqual([]);
+    expect(seen[0]).toContain(proxy!.puts[putsBefore]?.uploadId);
     expect(await pendingAfterAbort()).toEqual([]);
-    expect(await apiCalls()).toEqual(['uploads.create:multipart:sha256', 'uploads.signParts', 'uploads.abort']);
+    // Parts 2-4 are hashed while part 1 is sent; whether they are signed before the cancel lands is a race.
+    const calls = (await apiCalls()).filter((c) => c !== 'uploads.signParts:2-4');
+    expect(calls).toEqual(['uploads.create:multipart:sha256', 'uploads.signParts:1-1', 'uploads.abort']);
+  });
+
+  it('a failed upload whose file is then removed is aborted, though Uppy keeps failed ones for a retry', async () => {
+    const seen = notePendingAt(2, ({ partNumber }) => (partNumber === 2 ? 'fail' : 'pass'));
+    const putsBefore = proxy!.puts.length;
+    const report = await uploadInPage({ name: 'failed.mp4', type: 'video/mp4', size: 11 * MiB, removeFailed: true });
+    expect(report.successful).toEqual([]);
+    expect(report.failed).toHaveLength(1);
+    expect(seen[0]).toContain(proxy!.puts[putsBefore]?.uploadId);
+    expect(await pendingAfterAbort()).toEqual([]);
+    expect((await apiCalls()).filter((c) => c === 'uploads.abort')).toHaveLength(1);
+  });
+
+  it('refuses AwsS3 options it cannot honour before creating anything', async () => {
+    for (const [override, reason] of [
+      ['shouldUseMultipart', 'shouldUseMultipart must stay true'],
+      ['getChunkSize', 'getChunkSize must stay hoistChunkSize'],
+    ] as const) {
+      const report = await uploadInPage({ name: 'options.mp4', type: 'video/mp4', size: 6 * MiB, override });
+      expect(report.successful).toEqual([]);
+      expect(report.failed.join('\n')).toContain(reason);
+      expect(await apiCalls()).toEqual([]);
+    }
+  });
+
+  it('a token function that throws fails the file with its reason and creates nothing', async () => {
+    const report = await uploadInPage({ name: 'no token.mp4', type: 'video/mp4', size: 6 * MiB, tokenThrows: true });
+    expect(report.successful).toEqual([]);
+    expect(report.failed.join('\n')).toContain('could not create the upload: no session: sign in again');
+    expect(await apiCalls()).toEqual([]);
   });
 
   it('a file removed while its upload is being created has that upload aborted too', async () => {

@@ -8,15 +8,19 @@ export interface HoistUppyOptions extends ApiClientOptions {
   /** An API client to use instead of one made from `endpoint`, `token` and `fetch`. */
   api?: ApiClient;
   /**
-   * Sign each part's SHA-256 into its URL, so S3 refuses a part that arrives altered. Each part
-   * is then read twice (hashed, then sent) and URLs are signed 8 parts at a time. Default true.
+   * Sign each part's SHA-256 into its URL, so S3 refuses a part that arrives altered. Uppy reads
+   * each part itself to send it, so the adapter reads it once more to hash it: the next parts are
+   * hashed while one is sent, and their URLs signed 8 at a time. Default true.
    */
   checksums?: boolean;
   /** A part URL with less than this left is signed again before use. Default 60 s. */
   urlRefreshMarginMs?: number;
 }
 
-/** The @uppy/aws-s3 options the adapter sets; pass them to `uppy.use(AwsS3, …)` as they are. */
+/**
+ * The @uppy/aws-s3 options the adapter sets; pass them to `uppy.use(AwsS3, …)` as they are. With
+ * `shouldUseMultipart` or `getChunkSize` replaced, each file fails before any upload is created.
+ */
 export interface HoistAwsS3Options {
   /** Always: Hoist cuts every file of 1 byte or more into parts (one part is a single PUT on S3's side). */
   shouldUseMultipart: true;
@@ -32,6 +36,8 @@ export interface HoistAwsS3Options {
  * Options for `@uppy/aws-s3` (v6) that upload through Hoist's API: `uploads.create`,
  * `signParts`, `listParts`, `complete` and `abort` stand in for the S3 requests Uppy would
  * otherwise sign and send itself. In `upload-success`, `response.body.key` is the video id.
+ * The adapter's failures reach `upload-error` as `UploadError`s: `rejected` with the edge's reason
+ * when it refused, else `failed`; a part S3 refuses fails with Uppy's own error.
  * Uppy reads the answers to create, complete, ListParts and abort from `data:` URLs, so a
  * Content-Security-Policy must allow `connect-src data:` (and the edge and bucket origins).
  *

@@ -33,7 +33,10 @@ describe('hoistChunkSize', () => {
     },
   );
 
-  it('copes with an empty file (Uppy sends those with one PUT, which Hoist refuses)', () => {
+  it('copes with files Hoist refuses, so Uppy reaches the create request that says why', () => {
+    // Empty: Uppy sends those with one PUT, which the adapter refuses.
     expect(hoistChunkSize({ size: 0 })).toBe(5 * MiB);
+    // Above 5 TiB: throwing here would fail inside Uppy without any upload-error.
+    expect(hoistChunkSize({ size: 5 * TiB + 1 })).toBe(planParts(5 * TiB).partSize);
   });
 });

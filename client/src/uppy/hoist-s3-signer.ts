@@ -4,9 +4,11 @@ import type { Uppy } from '@uppy/core';
 import type { Body, Meta, UppyFile } from '@uppy/core/utils';
 import type { AwsS3Options } from '@uppy/aws-s3';
 import type { ApiClient } from '../api-client.js';
+import { isRetryableApiError } from '../retry.js';
 import { UploadError } from '../upload-errors.js';
 import { hoistChunkSize } from './chunk-plan.js';
 import { HoistUpload } from './hoist-upload.js';
+import type { HoistAwsS3Options } from './aws-s3-options.js';
 import { EMPTY_RESULT_URL, completeResultUrl, initiateResultUrl, listPartsResultUrl } from './s3-responses.js';
 
 /** Uppy's `signRequest` option, as @uppy/aws-s3 declares it. */
@@ -47,6 +49,8 @@ export class HoistS3Signer<M extends Meta, B extends Body> {
   readonly #uploads = new Map<string, HoistUpload>();
   /** Upload token to the key its file was requested under, kept until the upload ends. */
   readonly #requestedKeys = new Map<string, string>();
+  /** Upload tokens completed or aborted. */
+  readonly #ended = new Set<string>();
   #nextKey = 0;
 
   constructor(
@@ -56,6 +60,16 @@ export class HoistS3Signer<M extends Meta, B extends Body> {
     uppy.on('s3-multipart:part-uploaded', (file, part) => {
       const uploadId = uppy.getFile(file.id)?.s3Multipart?.uploadId;
       if (uploadId) this.#upload(uploadId).etags.set(part.PartNumber, part.ETag);
+    });
+    // Uppy aborts the upload of a file removed while it uploads, but keeps a failed one for a
+    // retry, and never aborts it if the file is then removed instead: the adapter does. Uppy's
+    // own abort of a live upload reaches `sign` before this timer fires, so it is not sent twice.
+    uppy.on('file-removed', (file) => {
+      const uploadToken = file.s3Multipart?.uploadId;
+      if (!uploadToken) return;
+      setTimeout(() => {
+        if (!this.#ended.has(uploadToken)) this.#abort(this.#upload(uploadToken)).catch(() => {});
+      }, 0);
     });
   }
 
@@ -69,7 +83,8 @@ export class HoistS3Signer<M extends Meta, B extends Body> {
     this.#requested.set(key, {
       fileId: file.id,
       fileName: file.meta.name || file.name || 'video',
-      size: file.isRemote ? (file.size ?? 0) : (file.data?.size ?? file.size ?? 0),
+      // Remote files go through Companion, never here.
+      size: file.isRemote ? 0 : (file.data?.size ?? 0),
       contentType: file.type || 'application/octet-stream',
     });
     return key;
@@ -78,15 +93,18 @@ export class HoistS3Signer<M extends Meta, B extends Body> {
   /** Uppy's `signRequest`. */
   readonly sign = async (request: S3Request): Promise<SignedS3Request> => {
     if (!('uploadId' in request)) {
+      // Checked before anything is created: an upload Uppy cuts differently could never complete.
+      const misfit = this.#unhonouredOption();
+      if (misfit) throw new UploadError('failed', misfit);
       if (request.method === 'POST') return this.#create(request.key);
-      // Uppy sends only empty files with one PutObject; everything else is a multipart upload.
+      // With the adapter's options Uppy sends one PutObject only for an empty file.
       if (request.method === 'PUT') throw new UploadError('rejected', 'Hoist takes files of 1 byte or more; this one is empty');
       throw new UploadError('rejected', `Hoist does not let browsers ${request.method} objects`);
     }
     const upload = this.#upload(request.uploadId);
     if ('partNumber' in request) {
       const signed = await upload.signPart(request.partNumber).catch((error: unknown) => {
-        throw refusal(`the edge did not sign part ${request.partNumber}`, error);
+        throw refusal(`sign part ${request.partNumber}`, error);
       });
       return { url: signed.url, headers: signed.headers };
     }
@@ -100,6 +118,22 @@ export class HoistS3Signer<M extends Meta, B extends Body> {
     }
   };
 
+  /**
+   * What is wrong with the options of the AwsS3 plugin this signer serves, if one of the
+   * adapter's was replaced: Uppy would then cut parts the edge does not sign.
+   */
+  #unhonouredOption(): string | undefined {
+    let opts: Partial<HoistAwsS3Options> | undefined;
+    this.uppy.iteratePlugins((plugin) => {
+      const candidate = (plugin as { opts?: Partial<HoistAwsS3Options> }).opts;
+      if (candidate?.signRequest === this.sign) opts = candidate;
+    });
+    if (!opts) return undefined;
+    if (opts.shouldUseMultipart !== true) return 'the AwsS3 option shouldUseMultipart must stay true: Hoist uploads every file in parts';
+    if (opts.getChunkSize !== hoistChunkSize) return 'the AwsS3 option getChunkSize must stay hoistChunkSize: Hoist signs parts of the size it chooses';
+    return undefined;
+  }
+
   async #create(requestedKey: string): Promise<SignedS3Request> {
     const file = this.#requested.get(requestedKey);
     if (!file) throw new UploadError('failed', 'this upload\'s key was not made by the Hoist adapter: keep its generateObjectKey');
@@ -108,14 +142,14 @@ export class HoistS3Signer<M extends Meta, B extends Body> {
       .catch((error: unknown) => {
         // Uppy makes a new key for a retry.
         this.#requested.delete(requestedKey);
-        throw refusal('the edge refused the upload', error);
+        throw refusal('create the upload', error);
       });
     const created = await file.created;
     const current = this.uppy.getFile(file.fileId)?.data;
     const data = current instanceof Blob ? current : undefined;
     const failure =
       created.partSize !== hoistChunkSize(file)
-        ? new UploadError('rejected', `the edge chose ${created.partSize}-byte parts, but Uppy cut ${hoistChunkSize(file)}-byte chunks`)
+        ? new UploadError('failed', `the edge chose ${created.partSize}-byte parts, but Uppy cut ${hoistChunkSize(file)}-byte chunks: update the edge and @hoist/client together`)
         : data
           ? undefined
           : // The file was removed meanwhile. Uppy ignores an AbortError: there is nobody to tell.
@@ -140,7 +174,7 @@ export class HoistS3Signer<M extends Meta, B extends Body> {
     } catch (error) {
       // An S3 without ListParts (the local emulator): the parts this page saw S3 take are all there is.
       if (!(error instanceof TRPCClientError && error.data?.code === 'NOT_IMPLEMENTED')) {
-        throw refusal('the edge could not list the stored parts', error);
+        throw refusal('list the stored parts', error);
       }
     }
     const parts = [...upload.etags].sort(([a], [b]) => a - b).map(([partNumber, etag]) => ({ partNumber, etag }));
@@ -150,7 +184,7 @@ export class HoistS3Signer<M extends Meta, B extends Body> {
   async #complete(upload: HoistUpload): Promise<SignedS3Request> {
     const parts = await upload.completedParts();
     const completed = await this.options.api.uploads.complete.mutate({ uploadToken: upload.uploadToken, parts }).catch((error: unknown) => {
-      throw refusal('the edge could not complete the upload', error);
+      throw refusal('complete the upload', error);
     });
     this.#forget(upload);
     const input = encodeURIComponent(JSON.stringify({ videoId: completed.videoId }));
@@ -161,13 +195,14 @@ export class HoistS3Signer<M extends Meta, B extends Body> {
   async #abort(upload: HoistUpload): Promise<SignedS3Request> {
     this.#forget(upload);
     await this.options.api.uploads.abort.mutate({ uploadToken: upload.uploadToken }).catch((error: unknown) => {
-      throw refusal('the edge could not abort the upload', error);
+      throw refusal('abort the upload', error);
     });
     return { url: EMPTY_RESULT_URL };
   }
 
   #forget(upload: HoistUpload): void {
     upload.stop();
+    this.#ended.add(upload.uploadToken);
     this.#uploads.delete(upload.uploadToken);
     const requestedKey = this.#requestedKeys.get(upload.uploadToken);
     if (requestedKey) this.#requested.delete(requestedKey);
@@ -191,9 +226,14 @@ export class HoistS3Signer<M extends Meta, B extends Body> {
   }
 }
 
-/** The edge's refusal as an `UploadError` that says what was refused and why. */
-function refusal(what: string, error: unknown): UploadError {
+/**
+ * A failed call to the edge as an `UploadError`: `rejected` with the edge's reason when it
+ * refused, else `failed` (no answer, a 5xx, or the `token` function threw).
+ */
+function refusal(step: string, error: unknown): UploadError {
   if (error instanceof UploadError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new UploadError(error instanceof TRPCClientError ? 'rejected' : 'failed', `${what}: ${message}`, { cause: error });
+  return isRetryableApiError(error)
+    ? new UploadError('failed', `could not ${step}: ${message}`, { cause: error })
+    : new UploadError('rejected', `the edge refused to ${step}: ${message}`, { cause: error });
 }

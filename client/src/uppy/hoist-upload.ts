@@ -3,7 +3,7 @@ import type { ApiClient } from '../api-client.js';
 import { PartUrls } from '../part-urls.js';
 import { base64, sha256 } from '../sha256.js';
 
-/** Parts hashed and signed together when each URL must carry its part's SHA-256. */
+/** Parts hashed and signed together, ahead of Uppy, when each URL must carry its part's SHA-256. */
 export const CHECKSUM_SIGN_AHEAD = 8;
 
 export interface HoistUploadOptions {
@@ -24,14 +24,18 @@ export interface HoistUploadOptions {
 export class HoistUpload {
   /** ETags of the parts S3 took (from Uppy's part events, or from ListParts). */
   etags = new Map<number, string>();
-  readonly #checksums = new Map<number, string>();
+  /** Each part's SHA-256, read and hashed once. */
+  readonly #checksums = new Map<number, Promise<string>>();
+  /** With checksums: a part's SHA-256, settled once its whole batch is hashed and its URLs asked for. */
+  readonly #batched = new Map<number, Promise<string>>();
+  /** With checksums: hashing runs one part at a time, so it holds one part in memory. */
+  #hashing: Promise<unknown> = Promise.resolve();
+  #batchedThrough = 0;
   readonly #handedOut = new Set<number>();
   readonly #plan: PartPlan | undefined;
   readonly #urls: PartUrls;
   readonly #stop = new AbortController();
   #lastAsked = 0;
-  /** With checksums: the last part of the batch signed most recently. */
-  #signedThrough = 0;
 
   constructor(
     readonly uploadToken: string,
@@ -49,22 +53,19 @@ export class HoistUpload {
 
   /** A URL for `partNumber`; asked again for the same part (a retry), it is signed afresh. */
   async signPart(partNumber: number): Promise<SignedPart> {
-    if (this.#handedOut.has(partNumber)) {
-      this.#urls.invalidate(partNumber);
-      this.#signedThrough = Math.min(this.#signedThrough, partNumber - 1);
-    }
+    if (this.#handedOut.has(partNumber)) this.#urls.invalidate(partNumber);
     this.#handedOut.add(partNumber);
     this.#lastAsked = partNumber;
     if (!this.options.checksums) return this.#urls.get(partNumber, undefined);
-    if (partNumber <= this.#signedThrough) return this.#urls.get(partNumber, await this.#checksum(partNumber));
-    // Hash the next few parts (one at a time, each let go once hashed) and sign them in one call.
-    const last = Math.min(this.#plan?.partCount ?? partNumber, partNumber + CHECKSUM_SIGN_AHEAD - 1);
-    const batch: Array<[number, string]> = [];
-    for (let n = partNumber; n <= last; n++) batch.push([n, await this.#checksum(n)]);
-    this.#signedThrough = last;
-    const requests = batch.map(([n, checksum]) => this.#urls.get(n, checksum));
-    for (const request of requests.slice(1)) request.catch(() => {});
-    return requests[0]!;
+    // The first part (or one Uppy skipped ahead to) is hashed alone, so sending starts at once;
+    // while Uppy sends, the next parts are hashed and signed in batches, so each URL is ready.
+    if (!this.#batched.has(partNumber)) this.#hashAndSign(partNumber, partNumber);
+    const checksum = await this.#batched.get(partNumber)!;
+    if (this.#plan && partNumber + CHECKSUM_SIGN_AHEAD / 2 > this.#batchedThrough && this.#batchedThrough < this.#plan.partCount) {
+      const first = Math.max(partNumber, this.#batchedThrough) + 1;
+      this.#hashAndSign(first, Math.min(this.#plan.partCount, first + CHECKSUM_SIGN_AHEAD - 1)).catch(() => {});
+    }
+    return this.#urls.get(partNumber, checksum);
   }
 
   /** Every part, in order, as `uploads.complete` wants them. */
@@ -84,14 +85,43 @@ export class HoistUpload {
     this.#stop.abort();
   }
 
-  async #checksum(partNumber: number): Promise<string> {
+  /** Hashes parts `first..last` after whatever is being hashed, then asks for their URLs in one call. */
+  #hashAndSign(first: number, last: number): Promise<string[]> {
+    this.#batchedThrough = Math.max(this.#batchedThrough, last);
+    const batch = this.#hashing.then(async () => {
+      const checksums: string[] = [];
+      for (let n = first; n <= last; n++) {
+        this.#stop.signal.throwIfAborted();
+        checksums.push(await this.#checksum(n));
+      }
+      if (!this.#stop.signal.aborted) checksums.forEach((checksum, i) => this.#urls.get(first + i, checksum).catch(() => {}));
+      return checksums;
+    });
+    this.#hashing = batch.catch(() => {});
+    for (let n = first; n <= last; n++) {
+      const checksum = batch.then((checksums) => checksums[n - first]!);
+      // A failed batch is hashed again when its part is asked for.
+      checksum.catch(() => this.#batched.get(n) === checksum && this.#batched.delete(n));
+      this.#batched.set(n, checksum);
+    }
+    return batch;
+  }
+
+  #checksum(partNumber: number): Promise<string> {
     let checksum = this.#checksums.get(partNumber);
-    if (checksum) return checksum;
+    if (!checksum) {
+      const hashing = this.#hash(partNumber);
+      hashing.catch(() => this.#checksums.get(partNumber) === hashing && this.#checksums.delete(partNumber));
+      checksum = hashing;
+      this.#checksums.set(partNumber, checksum);
+    }
+    return checksum;
+  }
+
+  async #hash(partNumber: number): Promise<string> {
     const file = this.options.file;
     if (!file || !this.#plan) throw new Error(`part ${partNumber}'s checksum needs the file's bytes, which this page does not have`);
     const { start, end } = partRange(this.#plan, file.size, partNumber);
-    checksum = base64(await sha256(new Uint8Array(await file.slice(start, end).arrayBuffer())));
-    this.#checksums.set(partNumber, checksum);
-    return checksum;
+    return base64(await sha256(new Uint8Array(await file.slice(start, end).arrayBuffer())));
   }
 }

@@ -27,9 +27,8 @@ describe('S3 answers as data: URLs, read back with @uppy/aws-s3 6.3 own parser',
   });
 
   it('lists no parts as an empty result Uppy reads as none', () => {
-    const parsed = read(listPartsResultUrl([]));
-    const result = (parsed['ListPartsResult'] || parsed) as Record<string, unknown>;
-    expect(result['Part'] ?? []).toEqual([]);
+    // An empty root: Uppy then finds no `Part` and resumes from part 1.
+    expect(read(listPartsResultUrl([]))).toEqual({ ListPartsResult: '' });
   });
 
   it('answers complete with a location and key, an & in the location kept', () => {

@@ -18,6 +18,12 @@ export interface UploadRequest {
   retryFailed?: boolean;
   /** As soon as the adapter asks the edge to create the upload: remove the file, or pause it for 300 ms. */
   whileCreating?: 'remove' | 'pause';
+  /** When the upload fails (and is not retried), remove the file. */
+  removeFailed?: boolean;
+  /** An AwsS3 option set over the adapter's: multipart off, or 10 MiB chunks. */
+  override?: 'shouldUseMultipart' | 'getChunkSize';
+  /** Use a token function that throws instead of the token. */
+  tokenThrows?: boolean;
 }
 
 export interface UploadReport {
@@ -47,11 +53,15 @@ async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** One call the adapter made to the edge's API; for `uploads.create`, the checksum asked for and the mode chosen. */
+/**
+ * One call the adapter made to the edge's API; for `uploads.create`, the checksum asked for and
+ * the mode chosen; for `uploads.signParts`, the parts asked for (`first-last`).
+ */
 export interface ApiCall {
   procedure: string;
   checksum?: string;
   mode?: string;
+  parts?: string;
 }
 
 const apiCalls: ApiCall[] = [];
@@ -61,9 +71,10 @@ let onApiCall: (call: ApiCall) => void = () => {};
 const recordingFetch: typeof fetch = async (input, init) => {
   const url = new URL(input instanceof Request ? input.url : String(input));
   const call: ApiCall = { procedure: url.pathname.replace(/^.*\/trpc\//, '') };
-  if (call.procedure === 'uploads.create' && typeof init?.body === 'string') {
-    const input = JSON.parse(init.body) as { checksum?: string };
-    if (input.checksum) call.checksum = input.checksum;
+  if (typeof init?.body === 'string') {
+    const input = JSON.parse(init.body) as { checksum?: string; parts?: Array<{ partNumber: number }> };
+    if (call.procedure === 'uploads.create' && input.checksum) call.checksum = input.checksum;
+    if (call.procedure === 'uploads.signParts' && input.parts) call.parts = `${input.parts[0]?.partNumber}-${input.parts.at(-1)?.partNumber}`;
   }
   apiCalls.push(call);
   onApiCall(call);
@@ -80,8 +91,16 @@ async function upload(request: UploadRequest): Promise<UploadReport> {
   const bytes = randomBytes(request.size);
   const sha256 = await sha256Hex(bytes);
   const uppy = new Uppy({ id: `hoist-${Date.now()}` });
-  const options = { endpoint: request.endpoint, token: request.token, fetch: recordingFetch };
-  uppy.use(AwsS3, hoistAwsS3Options(uppy, request.checksums === undefined ? options : { ...options, checksums: request.checksums }));
+  const token = request.tokenThrows
+    ? () => {
+        throw new Error('no session: sign in again');
+      }
+    : request.token;
+  const options = { endpoint: request.endpoint, token, fetch: recordingFetch };
+  const awsS3 = hoistAwsS3Options(uppy, request.checksums === undefined ? options : { ...options, checksums: request.checksums });
+  if (request.override === 'shouldUseMultipart') uppy.use(AwsS3, { ...awsS3, shouldUseMultipart: false });
+  else if (request.override === 'getChunkSize') uppy.use(AwsS3, { ...awsS3, getChunkSize: () => 10 * 1024 * 1024 });
+  else uppy.use(AwsS3, awsS3);
   const report: UploadReport = { sha256, completeEvents: 0, successful: [], failed: [], errors: [], partsUploaded: [], progressMax: 0, cancelled: false };
   let cancelled: () => void = () => {};
   const cancelDone = new Promise<void>((resolve) => (cancelled = resolve));
@@ -115,6 +134,7 @@ async function upload(request: UploadRequest): Promise<UploadReport> {
   };
   let result = await Promise.race([uppy.upload(), cancelDone.then(() => undefined)]);
   if (request.retryFailed && result?.failed?.length) result = await uppy.retryAll();
+  if (request.removeFailed && result?.failed?.length) uppy.removeFile(fileId);
   for (const file of result?.successful ?? []) {
     const body = file.response?.body as { key: string; location: string } | undefined;
     report.successful.push({ key: body?.key ?? '', location: body?.location ?? '', uploadURL: file.uploadURL });
