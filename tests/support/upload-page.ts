@@ -81,23 +81,17 @@ export async function uploadBar(page: Page): Promise<{ value: number; max: numbe
   });
 }
 
-/** Waits until the page reports at least `parts` parts uploaded. */
+/**
+ * Waits until the page reports at least `parts` parts uploaded; with 0, until its first progress
+ * report (which names the part count), so the upload is known to be under way.
+ */
 export async function waitForParts(page: Page, parts: number, timeout = 60_000): Promise<void> {
   await page.waitForFunction(
-    (n) => Number(/(\d+) of \d+ parts/.exec(document.getElementById('upload-progress')?.getAttribute('aria-valuetext') ?? '')?.[1] ?? 0) >= n,
-    parts,
-    { timeout, polling: 50 },
-  );
-}
-
-/** Waits until the bar shows more than `fraction` of the file sent. */
-export async function waitForSent(page: Page, fraction: number, timeout = 60_000): Promise<void> {
-  await page.waitForFunction(
-    (f) => {
-      const bar = document.getElementById('upload-progress') as HTMLProgressElement | null;
-      return bar !== null && bar.max > 1 && bar.value > bar.max * f;
+    (n) => {
+      const done = /(\d+) of \d+ parts/.exec(document.getElementById('upload-progress')?.getAttribute('aria-valuetext') ?? '');
+      return done !== null && Number(done[1]) >= n;
     },
-    fraction,
+    parts,
     { timeout, polling: 50 },
   );
 }

@@ -22,6 +22,11 @@ describe('describeFailure', () => {
     const noAnswer = new UploadError('failed', 'Failed to fetch', { cause: TRPCClientError.from(new TypeError('Failed to fetch')) });
     expect(describeFailure(noAnswer).kind).toBe('connection');
     expect(describeFailure(new UploadError('part-failed', 'part 3 failed after 8 tries: network error while sending the part')).kind).toBe('connection');
+    expect(describeFailure(new UploadError('part-failed', 'part 3 failed after 8 tries: HTTP 503 SlowDown')).kind).toBe('connection');
+    expect(describeFailure(new UploadError('part-failed', 'part 1 failed after 8 tries: signing its URL failed: Failed to fetch'))).toEqual({
+      kind: 'connection',
+      message: 'The connection to the server was lost.',
+    });
   });
 
   it('cancelling and anything else', () => {

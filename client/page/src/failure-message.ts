@@ -38,8 +38,14 @@ export function describeFailure(error: unknown): Failure {
     // tRPC reports no code when no answer came back at all: the request never got through.
     return { kind: 'connection', message: 'The connection to the server was lost.' };
   }
-  if (error instanceof UploadError && error.code === 'part-failed' && /network error|timed out|no progress/i.test(error.message)) {
-    return { kind: 'connection', message: 'The connection to storage was lost.' };
+  // The uploader gives up on a part this way only after its retries of a failure worth retrying
+  // (no answer, a 5xx, a stall, or signing its URL failed for want of the edge): the way through
+  // is down. A part S3 refused outright says "was refused" instead, and is not retried.
+  if (error instanceof UploadError && error.code === 'part-failed' && /failed after \d+ tries/.test(error.message)) {
+    return {
+      kind: 'connection',
+      message: /signing its URL failed/.test(error.message) ? 'The connection to the server was lost.' : 'The connection to storage was lost.',
+    };
   }
   const last = chain.at(-1);
   return { kind: 'other', message: last instanceof Error ? last.message : String(last) };

@@ -1,20 +1,11 @@
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+import { formatBytes } from '../../src/cli/format.js';
 
-/** `0 B`, `12.4 MiB`, `1.50 GiB`: binary units, as S3's limits are stated (5 MiB parts, 5 TiB objects). */
-export function formatBytes(bytes: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  if (unit === 0) return `${Math.round(value)} B`;
-  return `${value.toFixed(value < 10 ? 2 : 1)} ${UNITS[unit]}`;
-}
+// Sizes are written the way the CLI writes them; the rest is worded for a page, not a terminal.
+export { formatBytes };
 
-/** `8.2 MB/s`, or a dash before there is a rate. */
+/** `8.0 MiB/s`, or a dash before there is a rate. */
 export function formatRate(bytesPerSecond: number): string {
-  return bytesPerSecond > 0 ? `${formatBytes(bytesPerSecond)}/s` : '–';
+  return bytesPerSecond > 0 ? `${formatBytes(Math.round(bytesPerSecond))}/s` : '–';
 }
 
 /** `about 5 s`, `about 3 min`, `about 1 h 20 min`; a dash while unknown. */

@@ -56,7 +56,7 @@ async function loadPolicy(api: ApiClient): Promise<void> {
     const failure = describeFailure(error);
     // Without the policy the server still checks each file when the upload starts.
     if (failure.kind === 'session') showAlert(failure.message);
-    else if (failure.kind === 'connection') say('Cannot reach the server right now; files are checked when the upload starts.', 'warning');
+    else say('The upload rules could not be loaded; files are checked when the upload starts.', 'warning');
   }
 }
 
@@ -128,6 +128,8 @@ async function uploadAndWatch(api: ApiClient, token: string, file: File): Promis
     const failure = describeFailure(error);
     say('');
     showAlert(failure.kind === 'session' ? failure.message : `Processing failed: ${failure.message}`);
+    // The stored upload is done with either way: the picker comes back for the next file.
+    allowPicking(true);
   }
 }
 
@@ -141,8 +143,10 @@ function start(): void {
   const api = createApiClient({ endpoint: location.origin, token });
   void loadPolicy(api);
 
+  // Only while step 1 is offered: a file dropped during an upload or its processing would start
+  // a second flow that the first one's messages and player then talk over.
   const pick = (file: File | undefined) => {
-    if (!file || current) return;
+    if (!file || fileInput.disabled) return;
     void uploadAndWatch(api, token, file);
   };
   fileInput.addEventListener('change', () => pick(fileInput.files?.[0]));
@@ -156,8 +160,8 @@ function start(): void {
   // Dropping works anywhere on the page; the drop zone lights up while a file is over it.
   document.addEventListener('dragover', (event) => {
     event.preventDefault();
-    if (event.dataTransfer) event.dataTransfer.dropEffect = current ? 'none' : 'copy';
-    dropzone.classList.toggle('dragging', !current);
+    if (event.dataTransfer) event.dataTransfer.dropEffect = fileInput.disabled ? 'none' : 'copy';
+    dropzone.classList.toggle('dragging', !fileInput.disabled);
   });
   document.addEventListener('dragleave', (event) => {
     if (event.relatedTarget === null) dropzone.classList.remove('dragging');

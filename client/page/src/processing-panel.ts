@@ -1,7 +1,7 @@
 import type { ApiClient } from '@hoist/client';
 import type { VideoState, VideoStatusOutput } from '@hoist/shared';
 import { byId, setText } from './dom.js';
-import { describeFailure } from './failure-message.js';
+import { isRetryableApiError } from '../../src/retry.js';
 
 const POLL_MS = 1000;
 const MAX_POLL_MS = 15_000;
@@ -31,8 +31,8 @@ export interface ProcessingEvents {
 
 /**
  * Step 3: follows `videos.status` until the video is `ready` (resolves with its status) or
- * `failed` (rejects with the fleet's reason). A failed poll is retried with a longer wait; an
- * expired session ends it.
+ * `failed` (rejects with the fleet's reason). A poll that got no answer or a server error is
+ * retried with a longer wait; an expired session ends it.
  */
 export class ProcessingPanel {
   readonly #section = byId('processing-section', HTMLElement);
@@ -56,7 +56,9 @@ export class ProcessingPanel {
       try {
         status = await this.api.videos.status.query({ videoId });
       } catch (error) {
-        if (describeFailure(error).kind !== 'connection') throw error;
+        // As the uploader decides for its own API calls: no answer, or a 5xx, is worth asking
+        // again (the video may be processing fine); a refusal such as an expired session is not.
+        if (!isRetryableApiError(error)) throw error;
         lost = true;
         this.events.onConnection('lost');
         await new Promise((resolve) => setTimeout(resolve, delay));
