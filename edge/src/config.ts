@@ -79,11 +79,3 @@ export function readEdgeConfig(env: EdgeBindings): EdgeConfig {
   parsed.set(env, result.data);
   return result.data;
 }
-
-/** Whether `contentType` matches one of the allowed patterns (`video/mp4`, `video/*`). */
-export function isAllowedContentType(config: EdgeConfig, contentType: string): boolean {
-  const type = contentType.toLowerCase();
-  return config.ALLOWED_CONTENT_TYPES.some((pattern) =>
-    pattern.endsWith('/*') ? type.startsWith(pattern.slice(0, -1)) : type === pattern,
-  );
-}

@@ -8,3 +8,4 @@ export * from './job.js';
 export * from './s3-event.js';
 export * from './transcode-task.js';
 export * from './zod-errors.js';
+export * from './content-types.js';

@@ -1,4 +1,4 @@
-import type { UploadPolicyOutput } from '@hoist/shared';
+import { contentTypeAllowed, type UploadPolicyOutput } from '@hoist/shared';
 import { formatBytes } from './format.js';
 
 export interface PickedFile {
@@ -6,12 +6,6 @@ export interface PickedFile {
   size: number;
   /** As the browser guessed it from the name; empty when it could not tell. */
   type: string;
-}
-
-/** Whether `type` matches a pattern such as `video/mp4` or `video/*` (the edge's own rule). */
-function typeAllowed(type: string, patterns: readonly string[]): boolean {
-  const lower = type.toLowerCase();
-  return patterns.some((pattern) => (pattern.endsWith('/*') ? lower.startsWith(pattern.slice(0, -1)) : lower === pattern));
 }
 
 /** `video/*` → `video files`; anything else is listed as it is. */
@@ -28,7 +22,7 @@ export function policyProblem(file: PickedFile, policy: UploadPolicyOutput): str
   if (!file.type) {
     return `“${file.name}” can’t be uploaded: its type can’t be told from its name. Only ${allowed} are accepted.`;
   }
-  if (!typeAllowed(file.type, policy.allowedContentTypes)) {
+  if (!contentTypeAllowed(file.type, policy.allowedContentTypes)) {
     return `“${file.name}” can’t be uploaded: it is ${file.type}, and only ${allowed} are accepted.`;
   }
   if (file.size === 0) return `“${file.name}” is empty: choose a file with a video in it.`;

@@ -1,6 +1,5 @@
 import { TRPCError } from '@trpc/server';
-import { CreateUploadInput, CreateUploadOutput, newVideoId, planParts, sourceKey } from '@hoist/shared';
-import { isAllowedContentType } from '../config.js';
+import { CreateUploadInput, CreateUploadOutput, contentTypeAllowed, newVideoId, planParts, sourceKey } from '@hoist/shared';
 import { signUploadToken } from '../auth/upload-token.js';
 import { authedProcedure } from '../trpc.js';
 import { toTrpcError } from './upload-errors.js';
@@ -13,7 +12,7 @@ export const createUpload = authedProcedure
   .input(CreateUploadInput)
   .output(CreateUploadOutput)
   .mutation(async ({ ctx, input }) => {
-    if (!isAllowedContentType(ctx.config, input.contentType)) {
+    if (!contentTypeAllowed(input.contentType, ctx.config.ALLOWED_CONTENT_TYPES)) {
       throw new TRPCError({
         code: 'BAD_REQUEST',
         message: `contentType ${input.contentType} is not accepted; allowed: ${ctx.config.ALLOWED_CONTENT_TYPES.join(', ')}`,
