@@ -47,7 +47,9 @@ export function multipartAbortMiddleware(store: FilesystemStore): KoaMiddleware 
       });
     }
     if (isPart) return next();
-    await rm(uploadDir, { recursive: true, force: true });
+    // A part still being written (its client gave up, its bytes had not) can add a file while
+    // the folder is removed; S3 aborts regardless, so the removal is tried again.
+    await rm(uploadDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
     ctx.status = 204;
     ctx.body = null;
   };

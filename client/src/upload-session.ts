@@ -3,6 +3,7 @@ import { partRange, type CompletedPart, type CreateUploadOutput } from '@hoist/s
 import type { ApiClient } from './api-client.js';
 import { fingerprintSource } from './fingerprint.js';
 import type { PartSource } from './part-source.js';
+import { abortAtS3 } from './abort-upload.js';
 import { PartUrls } from './part-urls.js';
 import { ProgressMeter, type UploadProgress } from './progress-meter.js';
 import { memoryResumeStore, type ResumeState, type ResumeStore } from './resume/resume-state.js';
@@ -155,7 +156,7 @@ export class Upload {
     const state = this.#state;
     if (!state || this.#discarded) return;
     this.#discarded = true;
-    await this.#options.api.uploads.abort.mutate({ uploadToken: state.uploadToken }).catch(() => {});
+    await abortAtS3(this.#options.api, state.uploadToken, { ...DEFAULT_RETRY, ...this.#options.retry }).catch(() => {});
     await this.#store.remove(this.#stateKey);
   }
 

@@ -89,17 +89,17 @@ describe('the hoist CLI', () => {
     expect(c.err.join('')).toContain(`Run the same command again to resume:\n  hoist upload ${file}`);
 
     const aborted = capture();
-    expect(await runCli(['abort', file], env(), aborted.io)).toBe(0);
+    expect(await runCli(['abort', file], env(), aborted.io), aborted.err.join('')).toBe(0);
     expect(aborted.out.join('')).toMatch(/aborted the upload of .* \(video [0-9a-z]{26}\); S3 discarded its parts/);
     const again = capture();
-    expect(await runCli(['abort', file], env(), again.io)).toBe(0);
+    expect(await runCli(['abort', file], env(), again.io), again.err.join('')).toBe(0);
     expect(again.out.join('')).toContain('no unfinished upload of');
   });
 
   it('prints JSON for scripts', async () => {
     proxy.setRule(() => 'pass');
     const c = capture();
-    expect(await runCli(['upload', file, '--no-wait', '--json'], env(), c.io)).toBe(0);
+    expect(await runCli(['upload', file, '--no-wait', '--json'], env(), c.io), c.err.join('')).toBe(0);
     expect(JSON.parse(c.out.join(''))).toMatchObject({ size: 41 * MiB, partCount: 9, partsSent: 9, resumed: false });
   });
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MiB } from '@hoist/shared';
 import type { FaultProxy } from '../../tests/support/fault-proxy.js';
 import type { TestStack } from '../../tests/support/test-stack.js';
+import { abortAtS3 } from '../src/abort-upload.js';
 import { createApiClient } from '../src/api-client.js';
 import { fileResumeStore, fileSource, nodeHttpTransport, uploadFile, type UploadFileOptions } from '../src/node/index.js';
 import { startUpload } from '../src/upload-session.js';
@@ -92,6 +93,20 @@ describe('uploading files through the edge to the S3 emulator', () => {
     expect(signCalls).toBeGreaterThan(2);
     expect(retries.some((e) => e.kind === 'retry' && e.reason.includes('signing its URL failed'))).toBe(true);
     expect(await storedSha256(stack.bucketUrl, sourceKey(result.videoId, 'small.mp4'))).toBe(await fileSha256(small));
+  });
+
+  it('aborts at S3 through an edge that could not be reached at first, and only once', async () => {
+    const api = createApiClient({ endpoint: stack.apiUrl, token: stack.token });
+    const { uploadToken } = await api.uploads.create.mutate({ fileName: 'gone.mp4', size: 12 * MiB, contentType: 'video/mp4' });
+    let abortCalls = 0;
+    const flakyFetch: typeof fetch = async (input, init) => {
+      if (String(input).includes('uploads.abort') && ++abortCalls === 1) throw new TypeError('fetch failed');
+      return fetch(input, init);
+    };
+    await abortAtS3(createApiClient({ endpoint: stack.apiUrl, token: stack.token, fetch: flakyFetch }), uploadToken, { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 });
+    expect(abortCalls).toBe(2);
+    // S3 no longer knows the upload: a second abort is refused, and refusals are not retried.
+    await expect(abortAtS3(api, uploadToken)).rejects.toThrow(/NoSuchUpload|does not exist/);
   });
 
   it('fails on the first part with the CORS advice when the ETag is not readable', async () => {

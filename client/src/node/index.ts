@@ -1,3 +1,4 @@
+import { abortAtS3 } from '../abort-upload.js';
 import { createApiClient } from '../api-client.js';
 import { fingerprintSource } from '../fingerprint.js';
 import { startUpload, type Upload, type UploadOptions } from '../upload-session.js';
@@ -54,7 +55,7 @@ export async function abortSavedUpload(
     const state = await store.load(key);
     if (!state) return null;
     const api = createApiClient({ endpoint: options.endpoint, token: options.token });
-    await api.uploads.abort.mutate({ uploadToken: state.uploadToken });
+    await abortAtS3(api, state.uploadToken);
     await store.remove(key);
     return state.videoId;
   } finally {

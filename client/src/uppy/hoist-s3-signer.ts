@@ -3,6 +3,7 @@ import type { CreateUploadOutput } from '@hoist/shared';
 import type { Uppy } from '@uppy/core';
 import type { Body, Meta, UppyFile } from '@uppy/core/utils';
 import type { AwsS3Options } from '@uppy/aws-s3';
+import { abortAtS3 } from '../abort-upload.js';
 import type { ApiClient } from '../api-client.js';
 import { isRetryableApiError } from '../retry.js';
 import { UploadError } from '../upload-errors.js';
@@ -157,7 +158,7 @@ export class HoistS3Signer<M extends Meta, B extends Body> {
     if (failure) {
       // Uppy aborts only the uploads whose id it was told; it will never be told this one's.
       this.#requested.delete(requestedKey);
-      await this.options.api.uploads.abort.mutate({ uploadToken: created.uploadToken }).catch(() => {});
+      await abortAtS3(this.options.api, created.uploadToken).catch(() => {});
       throw failure;
     }
     // The request stays known: if Uppy is paused before it reads this answer, it asks again.
@@ -194,7 +195,7 @@ export class HoistS3Signer<M extends Meta, B extends Body> {
 
   async #abort(upload: HoistUpload): Promise<SignedS3Request> {
     this.#forget(upload);
-    await this.options.api.uploads.abort.mutate({ uploadToken: upload.uploadToken }).catch((error: unknown) => {
+    await abortAtS3(this.options.api, upload.uploadToken).catch((error: unknown) => {
       throw refusal('abort the upload', error);
     });
     return { url: EMPTY_RESULT_URL };
