@@ -3,6 +3,8 @@ import { once } from 'node:events';
 
 export interface ManagedProcess {
   child: ChildProcess;
+  /** Its last output lines (up to 30), for an error that explains why it stopped. */
+  recentOutput(): string[];
   /** Sends SIGTERM and waits for exit; SIGKILL after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -23,7 +25,13 @@ export function startChild(
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
-  const write = options.output ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const output = options.output ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const recent: string[] = [];
+  const write = (line: string) => {
+    recent.push(line);
+    if (recent.length > 30) recent.shift();
+    output(line);
+  };
   for (const stream of [child.stdout, child.stderr]) {
     let pending = '';
     stream?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -36,6 +44,7 @@ export function startChild(
   const exited = once(child, 'exit');
   return {
     child,
+    recentOutput: () => [...recent],
     async stop(graceMs = 5000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const group = -child.pid!;

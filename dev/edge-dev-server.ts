@@ -59,7 +59,8 @@ export async function startEdgeDevServer(options: EdgeDevServerOptions): Promise
     await waitForHttp(`${url}/healthz`, child.child, 60_000, 'wrangler dev');
   } catch (error) {
     await child.stop();
-    throw error;
+    const said = child.recentOutput();
+    throw new Error(`${error instanceof Error ? error.message : String(error)}${said.length ? `; its last output:\n${said.join('\n')}` : ''}`, { cause: error });
   }
   return { url, stop: () => child.stop() };
 }

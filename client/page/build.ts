@@ -1,5 +1,5 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -10,14 +10,18 @@ import { build } from 'esbuild';
  */
 const pageDir = dirname(fileURLToPath(import.meta.url));
 const outDir = join(pageDir, '../../edge/public');
+/** Beside edge/public on the same disk, so a rename moves a finished file in at once. */
+const stagingDir = join(pageDir, '../../edge/.public-staging');
 
 async function writeIfChanged(path: string, bytes: Uint8Array): Promise<boolean> {
   const current = await readFile(path).catch(() => null);
   if (current && Buffer.compare(current, bytes) === 0) return false;
   await mkdir(dirname(path), { recursive: true });
   // Written aside and renamed into place: test stacks starting side by side each run this build,
-  // and a server must never read a half-written file.
-  const aside = `${path}.${process.pid}.tmp`;
+  // and a server must never read a half-written file. The aside copy lives outside edge/public,
+  // which running `wrangler dev` servers watch and would otherwise see appear and vanish.
+  await mkdir(stagingDir, { recursive: true });
+  const aside = join(stagingDir, `${basename(path)}.${process.pid}.tmp`);
   await writeFile(aside, bytes);
   await rename(aside, path);
   return true;
