@@ -31,10 +31,12 @@ cat > /etc/hoist/fleet.env <<ENV
 JOB_QUEUE_URL=${JOB_QUEUE_URL}
 S3_BUCKET=${S3_BUCKET}
 AWS_REGION=${AWS_REGION}
-JOB_CONCURRENCY=${JOB_CONCURRENCY:-1}
-DRAIN_SECONDS=${DRAIN_SECONDS:-60}
-VISIBILITY_TIMEOUT_SECONDS=${VISIBILITY_TIMEOUT_SECONDS:-120}
 ENV
+# Tuning passes through only when the launch template sets it; otherwise the fleet's own
+# defaults (worker-fleet/src/fleet/config.ts) apply, so there is one place that names them.
+for name in JOB_CONCURRENCY POOL_SIZE DRAIN_SECONDS VISIBILITY_TIMEOUT_SECONDS LADDER X264_PRESET; do
+  if [ -n "${!name:-}" ]; then echo "${name}=${!name}" >> /etc/hoist/fleet.env; fi
+done
 chmod 640 /etc/hoist/fleet.env
 chgrp hoist /etc/hoist/fleet.env
 

@@ -29,6 +29,8 @@ export class PageUpload {
   /** Parts an earlier run had stored, announced with the first progress (which knows the part count). */
   #resumedParts: number | undefined;
   #connectionLost = false;
+  /** Restarts since data last flowed: the wait grows with them and starts short again after. */
+  #restarts = 0;
   #partsDoneAtLoss = 0;
   #loadedAtLoss = 0;
   #lastProgress: UploadProgress | undefined;
@@ -68,7 +70,7 @@ export class PageUpload {
   }
 
   async #run(): Promise<UploadResult> {
-    for (let restart = 0; ; restart++) {
+    for (;;) {
       const upload = this.#start();
       try {
         const result = await upload.done;
@@ -77,7 +79,7 @@ export class PageUpload {
       } catch (error) {
         const failure = describeFailure(error);
         if (this.#cancelled || failure.kind !== 'connection') throw error;
-        const delay = Math.min(MAX_RESTART_DELAY_MS, 2000 * 2 ** Math.min(restart, 4));
+        const delay = Math.min(MAX_RESTART_DELAY_MS, 2000 * 2 ** Math.min(this.#restarts++, 4));
         this.#lost(`${failure.message} Trying again in ${Math.round(delay / 1000)} s…`);
         await this.#waitForRetry(delay);
         while (this.#paused && !this.#cancelled) await this.#waitForRetry(MAX_RESTART_DELAY_MS);
@@ -142,6 +144,7 @@ export class PageUpload {
   #restored(): void {
     if (!this.#connectionLost) return;
     this.#connectionLost = false;
+    this.#restarts = 0;
     this.options.onConnection('restored', '');
   }
 
