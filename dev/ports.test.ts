@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { assertPortFree, freePort } from './ports.js';
@@ -16,6 +17,14 @@ describe('local stack settings', () => {
       await new Promise((resolve) => server.close(resolve));
     }
     await expect(assertPortFree(port, 'HOIST_EDGE_PORT')).resolves.toBeUndefined();
+  });
+
+  it('hands out distinct free ports that the OS would not give to a port-0 listener meanwhile', async () => {
+    const ports = await Promise.all(Array.from({ length: 20 }, () => freePort()));
+    expect(new Set(ports).size).toBe(20);
+    const [low] = (await readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').catch(() => '32768')).trim().split(/\s+/).map(Number);
+    for (const port of ports) expect(port).toBeLessThan(low!);
+    for (const port of ports) await expect(assertPortFree(port, 'X')).resolves.toBeUndefined();
   });
 
   it('reads ports from the environment and rejects nonsense by name', () => {

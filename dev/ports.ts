@@ -19,14 +19,35 @@ export async function assertPortFree(port: number, setting: string, host = '127.
   });
 }
 
-/** A port the OS reports free on loopback right now (for tests and throwaway stacks). */
+/**
+ * Ports below Linux's ephemeral range (32768-60999 by default) that nothing else hands out on its own.
+ * Asking the OS for port 0 would give an ephemeral port, and between closing the probe and the real
+ * listen (seconds, for wrangler or the fleet) that same port can go to anything else binding port 0
+ * (workerd's internals, Chromium's debugger) or to an outgoing connection. Picking at random from a
+ * range the OS never assigns by itself leaves only another test choosing the same number, and
+ * `handedOut` rules that out within one process.
+ */
+const PICK_FROM = 20_000;
+const PICK_TO = 32_000;
+const handedOut = new Set<number>();
+
+/** A loopback port that is free right now, outside the OS's ephemeral range (for tests and throwaway stacks). */
 export async function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = PICK_FROM + Math.floor(Math.random() * (PICK_TO - PICK_FROM));
+    if (handedOut.has(port)) continue;
+    if (await listensCleanly(port, host)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free port between ${PICK_FROM} and ${PICK_TO} on ${host}`);
+}
+
+function listensCleanly(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
   });
 }

@@ -50,6 +50,11 @@ export class PartUrls {
     this.#flushScheduled = false;
     const waiting = this.#waiting.splice(0, MAX_SIGN_BATCH);
     if (waiting.length === 0) return;
+    // A pause or stop between asking and this turn of the loop: nothing more goes to the edge.
+    if (this.signal.aborted) {
+      for (const w of waiting.concat(this.#waiting.splice(0))) w.reject(this.signal.reason);
+      return;
+    }
     if (this.#waiting.length > 0) {
       this.#flushScheduled = true;
       setTimeout(() => void this.#flush(), 0);

@@ -31,4 +31,15 @@ describe('retry policy', () => {
     controller.abort(new Error('stop'));
     await expect(sleeping).rejects.toThrow('stop');
   });
+
+  it('ends a backoff early when the connection comes back', async () => {
+    const window = new EventTarget();
+    const controller = new AbortController();
+    const sleeping = sleep(60_000, controller.signal, window);
+    window.dispatchEvent(new Event('online'));
+    await expect(sleeping).resolves.toBeUndefined();
+    // Its listeners are gone: a later abort or online event finds nothing to do.
+    controller.abort(new Error('later'));
+    window.dispatchEvent(new Event('online'));
+  });
 });

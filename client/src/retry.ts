@@ -32,18 +32,37 @@ export function backoffDelay(policy: RetryPolicy, retry: number, random: () => n
   return Math.round(random() * cap);
 }
 
-/** Resolves after `ms`, or rejects at once when `signal` aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** Where a browser announces that the network is back; none in Node. */
+function connectivityEvents(): EventTarget | undefined {
+  const target = (globalThis as { window?: unknown }).window;
+  return target instanceof EventTarget ? target : undefined;
+}
+
+/**
+ * Resolves after `ms`, or early when `wakeOn` fires `online` (in a browser, the window: a retry
+ * waiting out its backoff goes as soon as the connection is back); rejects at once when `signal` aborts.
+ */
+export function sleep(ms: number, signal?: AbortSignal, wakeOn: EventTarget | undefined = connectivityEvents()): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
+    const done = () => {
+      clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
+      wakeOn?.removeEventListener('online', onOnline);
+    };
+    const timer = setTimeout(() => {
+      done();
       resolve();
     }, ms);
     const onAbort = () => {
-      clearTimeout(timer);
+      done();
       reject(signal!.reason);
     };
+    const onOnline = () => {
+      done();
+      resolve();
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
+    wakeOn?.addEventListener('online', onOnline, { once: true });
   });
 }

@@ -14,6 +14,11 @@ const seconds = (name: string, fallback: number) =>
 const secret = (name: string) =>
   z.string({ error: `${name} is not set (a Worker secret)` }).min(32, `${name} must be at least 32 characters`);
 
+/** Defaults the infrastructure sizes itself by (the bucket's abort-incomplete-uploads rule). */
+export const EDGE_DEFAULTS = {
+  UPLOAD_TTL_SECONDS: 7 * 24 * 3600,
+} as const;
+
 const EdgeConfigSchema = z.object({
   /** Base URL of the bucket, path- or virtual-hosted style: `https://b.s3.us-east-1.amazonaws.com` or `http://127.0.0.1:4569/hoist`. */
   S3_BUCKET_URL: z.string({ error: 'S3_BUCKET_URL is not set' }).url('S3_BUCKET_URL must be a URL'),
@@ -38,7 +43,7 @@ const EdgeConfigSchema = z.object({
   /** Lifetime of a presigned part URL. Default 15 minutes. */
   PART_URL_EXPIRY_SECONDS: seconds('PART_URL_EXPIRY_SECONDS', 900),
   /** How long an upload may take from create to complete. Default 7 days. */
-  UPLOAD_TTL_SECONDS: seconds('UPLOAD_TTL_SECONDS', 7 * 24 * 3600),
+  UPLOAD_TTL_SECONDS: seconds('UPLOAD_TTL_SECONDS', EDGE_DEFAULTS.UPLOAD_TTL_SECONDS),
   /** Largest upload accepted, in bytes. Default 5 TiB, S3's own limit. */
   MAX_UPLOAD_BYTES: z.coerce
     .number({ error: 'MAX_UPLOAD_BYTES must be a number of bytes' })

@@ -1,9 +1,9 @@
-import { readEdgeConfig } from '../../edge/src/config.js';
-import { readFleetConfig } from '../../worker-fleet/src/fleet/config.js';
+import { EDGE_DEFAULTS } from '../../edge/src/config.js';
+import { FLEET_DEFAULTS } from '../../worker-fleet/src/fleet/config.js';
 
 /**
- * The fleet's and the edge's own defaults, read through their config parsers rather than
- * copied, so the queue's visibility timeout, the instances' settings and the bucket's
+ * The fleet's and the edge's own defaults, taken from the constants their config parsers
+ * apply rather than copied, so the queue's visibility timeout, the instances' settings and the bucket's
  * lifecycle rule cannot drift from what the code does.
  */
 export interface AppDefaults {
@@ -17,24 +17,12 @@ export interface AppDefaults {
   uploadTtlSeconds: number;
 }
 
-// Only to satisfy the parsers' required fields; none of these values is used.
-const FLEET_REQUIRED = { JOB_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/placeholder', S3_BUCKET: 'placeholder' };
-const EDGE_REQUIRED = {
-  S3_BUCKET_URL: 'https://placeholder.s3.us-east-1.amazonaws.com',
-  S3_ACCESS_KEY_ID: 'placeholder',
-  S3_SECRET_ACCESS_KEY: 'placeholder',
-  UPLOAD_TOKEN_SECRET: 'p'.repeat(32),
-  JWT_SECRET: 'p'.repeat(32),
-};
-
-/** Reads the fleet's and the edge's defaults by parsing an environment that sets none of them. */
+/** The fleet's and the edge's defaults, as their config parsers apply them. */
 export function readAppDefaults(): AppDefaults {
-  const fleet = readFleetConfig(FLEET_REQUIRED);
-  const edge = readEdgeConfig(EDGE_REQUIRED);
   return {
-    visibilityTimeoutSeconds: fleet.VISIBILITY_TIMEOUT_SECONDS,
-    drainSeconds: fleet.DRAIN_SECONDS,
-    jobConcurrency: fleet.JOB_CONCURRENCY,
-    uploadTtlSeconds: edge.UPLOAD_TTL_SECONDS,
+    visibilityTimeoutSeconds: FLEET_DEFAULTS.VISIBILITY_TIMEOUT_SECONDS,
+    drainSeconds: FLEET_DEFAULTS.DRAIN_SECONDS,
+    jobConcurrency: FLEET_DEFAULTS.JOB_CONCURRENCY,
+    uploadTtlSeconds: EDGE_DEFAULTS.UPLOAD_TTL_SECONDS,
   };
 }

@@ -10,6 +10,13 @@ const count = (name: string, fallback: number) =>
     .min(1, `${name} must be at least 1`)
     .default(fallback);
 
+/** Defaults the infrastructure sizes itself by (queue visibility, instance drain, scaling target). */
+export const FLEET_DEFAULTS = {
+  JOB_CONCURRENCY: 1,
+  VISIBILITY_TIMEOUT_SECONDS: 120,
+  DRAIN_SECONDS: 60,
+} as const;
+
 const FleetEnv = z.object({
   JOB_QUEUE_URL: z.string({ error: 'JOB_QUEUE_URL is not set' }).url('JOB_QUEUE_URL must be the SQS queue URL'),
   S3_BUCKET: z.string({ error: 'S3_BUCKET is not set' }).min(3, 'S3_BUCKET must be a bucket name'),
@@ -18,7 +25,7 @@ const FleetEnv = z.object({
   S3_ENDPOINT: z.string().url('S3_ENDPOINT must be a URL').optional(),
   SQS_ENDPOINT: z.string().url('SQS_ENDPOINT must be a URL').optional(),
   /** Jobs (videos) processed at once. Default 1. */
-  JOB_CONCURRENCY: count('JOB_CONCURRENCY', 1),
+  JOB_CONCURRENCY: count('JOB_CONCURRENCY', FLEET_DEFAULTS.JOB_CONCURRENCY),
   /** Worker threads, so ffmpeg processes at once. Default: the machine's cores. */
   POOL_SIZE: count('POOL_SIZE', availableParallelism()),
   /** Scratch space for sources and renditions. Default: the OS temp folder. */
@@ -37,11 +44,11 @@ const FleetEnv = z.object({
     }),
   X264_PRESET: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']).default('veryfast'),
   /** Seconds a received message stays hidden; the heartbeat renews it at a third of this. Default 120. */
-  VISIBILITY_TIMEOUT_SECONDS: count('VISIBILITY_TIMEOUT_SECONDS', 120),
+  VISIBILITY_TIMEOUT_SECONDS: count('VISIBILITY_TIMEOUT_SECONDS', FLEET_DEFAULTS.VISIBILITY_TIMEOUT_SECONDS),
   /** Loopback port of the health and metrics endpoint; 0 picks a free one. Default 9464. */
   HEALTH_PORT: z.coerce.number({ error: 'HEALTH_PORT must be a port number' }).int().min(0).max(65_535).default(9464),
   /** Seconds SIGTERM waits for running jobs before releasing them. Default 60. */
-  DRAIN_SECONDS: count('DRAIN_SECONDS', 60),
+  DRAIN_SECONDS: count('DRAIN_SECONDS', FLEET_DEFAULTS.DRAIN_SECONDS),
 });
 
 export type FleetConfig = z.infer<typeof FleetEnv>;
