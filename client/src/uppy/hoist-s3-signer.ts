@@ -29,6 +29,24 @@ export interface HoistS3SignerOptions {
   urlRefreshMarginMs: number;
 }
 
+/**
+ * The ETags of the parts S3 took for a file's upload, kept on the Uppy file itself: Golden
+ * Retriever saves each file's state with it, so a page that restores the file after a reload
+ * still knows which parts are stored where S3 has no ListParts to ask. Tied to the upload token,
+ * so a later upload of the same file never takes another upload's parts for its own.
+ */
+export interface HoistStoredParts {
+  uploadToken: string;
+  etags: Record<number, string>;
+}
+
+declare module '@uppy/core/utils' {
+  interface LocalUppyFile<M extends Meta, B extends Body> {
+    /** Set by `@hoist/client/uppy`: the parts S3 took for this file's current upload. */
+    hoistStoredParts?: HoistStoredParts;
+  }
+}
+
 /** A file Uppy is about to upload, found again by the object key the adapter gave it. */
 interface RequestedFile {
   fileId: string;
@@ -59,8 +77,13 @@ export class HoistS3Signer<M extends Meta, B extends Body> {
     private readonly options: HoistS3SignerOptions,
   ) {
     uppy.on('s3-multipart:part-uploaded', (file, part) => {
-      const uploadId = uppy.getFile(file.id)?.s3Multipart?.uploadId;
-      if (uploadId) this.#upload(uploadId).etags.set(part.PartNumber, part.ETag);
+      const current = uppy.getFile(file.id);
+      const uploadToken = current?.s3Multipart?.uploadId;
+      if (!current || !uploadToken) return;
+      const upload = this.#upload(uploadToken);
+      upload.etags.set(part.PartNumber, part.ETag);
+      // On the file too, for a page that restores it after a reload (see HoistStoredParts).
+      uppy.setFileState(file.id, { hoistStoredParts: { uploadToken, etags: Object.fromEntries(upload.etags) } });
     });
     // Uppy aborts the upload of a file removed while it uploads, but keeps a failed one for a
     // retry, and never aborts it if the file is then removed instead: the adapter does. Uppy's
@@ -173,7 +196,8 @@ export class HoistS3Signer<M extends Meta, B extends Body> {
       // S3 is the authority on what it holds.
       upload.etags = new Map(parts.map((p) => [p.partNumber, p.etag.replace(/"/g, '')]));
     } catch (error) {
-      // An S3 without ListParts (the local emulator): the parts this page saw S3 take are all there is.
+      // An S3 without ListParts (the local emulator): the parts S3 was seen to take are all there
+      // is, on this page or, for a file Golden Retriever restored, before the reload.
       if (!(error instanceof TRPCClientError && error.data?.code === 'NOT_IMPLEMENTED')) {
         throw refusal('list the stored parts', error);
       }
@@ -210,12 +234,20 @@ export class HoistS3Signer<M extends Meta, B extends Body> {
     this.#requestedKeys.delete(upload.uploadToken);
   }
 
-  /** The upload behind a token; one this page did not create (Golden Retriever restored it) is set up from its file. */
+  /**
+   * The upload behind a token; one this page did not create (Golden Retriever restored it) is set
+   * up from its file: its bytes, and the parts S3 took before the reload.
+   */
   #upload(uploadToken: string): HoistUpload {
     let upload = this.#uploads.get(uploadToken);
     if (!upload) {
-      const file = this.uppy.getFiles().find((f) => f.s3Multipart?.uploadId === uploadToken);
-      upload = this.#newUpload(uploadToken, file && !file.isRemote ? file.data : undefined);
+      const found = this.uppy.getFiles().find((f) => f.s3Multipart?.uploadId === uploadToken);
+      const file = found && !found.isRemote ? found : undefined;
+      upload = this.#newUpload(uploadToken, file?.data);
+      const stored = file?.hoistStoredParts;
+      if (stored?.uploadToken === uploadToken) {
+        upload.etags = new Map(Object.entries(stored.etags).map(([partNumber, etag]) => [Number(partNumber), etag]));
+      }
       this.#uploads.set(uploadToken, upload);
     }
     return upload;

@@ -3,6 +3,9 @@
 import Uppy from '@uppy/core';
 import AwsS3 from '@uppy/aws-s3';
 import { hoistAwsS3Options } from '@hoist/client/uppy';
+import { randomBytes, recordingFetch, sha256Hex, type ApiCall } from './page-support.js';
+
+export type { ApiCall } from './page-support.js';
 
 export interface UploadRequest {
   endpoint: string;
@@ -41,50 +44,9 @@ export interface UploadReport {
   cancelled: boolean;
 }
 
-/** `size` random bytes: getRandomValues gives at most 64 KiB a call. */
-function randomBytes(size: number): Uint8Array<ArrayBuffer> {
-  const bytes = new Uint8Array(size);
-  for (let offset = 0; offset < size; offset += 65_536) crypto.getRandomValues(bytes.subarray(offset, Math.min(size, offset + 65_536)));
-  return bytes;
-}
-
-async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/**
- * One call the adapter made to the edge's API; for `uploads.create`, the checksum asked for and
- * the mode chosen; for `uploads.signParts`, the parts asked for (`first-last`).
- */
-export interface ApiCall {
-  procedure: string;
-  checksum?: string;
-  mode?: string;
-  parts?: string;
-}
-
 const apiCalls: ApiCall[] = [];
 let onApiCall: (call: ApiCall) => void = () => {};
-
-/** The global fetch, noting every API call the adapter makes. */
-const recordingFetch: typeof fetch = async (input, init) => {
-  const url = new URL(input instanceof Request ? input.url : String(input));
-  const call: ApiCall = { procedure: url.pathname.replace(/^.*\/trpc\//, '') };
-  if (typeof init?.body === 'string') {
-    const input = JSON.parse(init.body) as { checksum?: string; parts?: Array<{ partNumber: number }> };
-    if (call.procedure === 'uploads.create' && input.checksum) call.checksum = input.checksum;
-    if (call.procedure === 'uploads.signParts' && input.parts) call.parts = `${input.parts[0]?.partNumber}-${input.parts.at(-1)?.partNumber}`;
-  }
-  apiCalls.push(call);
-  onApiCall(call);
-  const response = await fetch(input, init);
-  if (call.procedure === 'uploads.create' && response.ok) {
-    const body = (await response.clone().json()) as { result?: { data?: { mode?: string } } };
-    if (body.result?.data?.mode) call.mode = body.result.data.mode;
-  }
-  return response;
-};
+const recordedFetch = recordingFetch(apiCalls, (call) => onApiCall(call));
 
 async function upload(request: UploadRequest): Promise<UploadReport> {
   apiCalls.length = 0;
@@ -96,7 +58,7 @@ async function upload(request: UploadRequest): Promise<UploadReport> {
         throw new Error('no session: sign in again');
       }
     : request.token;
-  const options = { endpoint: request.endpoint, token, fetch: recordingFetch };
+  const options = { endpoint: request.endpoint, token, fetch: recordedFetch };
   const awsS3 = hoistAwsS3Options(uppy, request.checksums === undefined ? options : { ...options, checksums: request.checksums });
   if (request.override === 'shouldUseMultipart') uppy.use(AwsS3, { ...awsS3, shouldUseMultipart: false });
   else if (request.override === 'getChunkSize') uppy.use(AwsS3, { ...awsS3, getChunkSize: () => 10 * 1024 * 1024 });
