@@ -8,7 +8,8 @@ import { PartUrls } from './part-urls.js';
 import { ProgressMeter, type UploadProgress } from './progress-meter.js';
 import { memoryResumeStore, type ResumeState, type ResumeStore } from './resume/resume-state.js';
 import { DEFAULT_RETRY, backoffDelay, isRetryableApiError, isRetryableStatus, sleep, type RetryPolicy } from './retry.js';
-import { base64, compositeSha256, sha256 } from './sha256.js';
+import { ReadAhead, readPart, type PartHasher } from './read-ahead.js';
+import { compositeSha256, sha256 } from './sha256.js';
 import type { PartTransport } from './transport/part-transport.js';
 import { MISSING_ETAG_MESSAGE, UploadError } from './upload-errors.js';
 
@@ -23,6 +24,11 @@ export interface UploadOptions {
   concurrency?: number;
   /** Sign each part's SHA-256 into its URL so S3 refuses corrupted parts. Default true. */
   checksums?: boolean;
+  /**
+   * Computes a part's SHA-256. Default: WebCrypto, which works everywhere but copies each part
+   * before hashing it; `uploadFile` in Node passes node:crypto's, which hashes the buffer in place.
+   */
+  sha256?: PartHasher;
   retry?: Partial<RetryPolicy>;
   /** A part attempt that sends nothing for this long is dropped and retried. Default 30 s. */
   stallTimeoutMs?: number;
@@ -177,11 +183,30 @@ export class Upload {
 
   async #upload(): Promise<UploadResult> {
     const source = this.#source;
-    const { api } = this.#options;
     const checksums = this.#options.checksums ?? true;
     this.#stateKey = await fingerprintSource(source, this.#options.endpoint);
     const resumed = await this.#resumeState(checksums);
-    const state = resumed ?? (await this.#createState(checksums));
+    const concurrency = Math.max(1, this.#options.concurrency ?? 4);
+    // A new upload's first parts are read and hashed while the edge creates it.
+    const hasher = checksums ? (this.#options.sha256 ?? sha256) : undefined;
+    const ahead = resumed ? undefined : new ReadAhead(source, concurrency, hasher);
+    try {
+      const state = resumed ?? (await this.#createState(checksums));
+      return await this.#sendAndComplete(state, resumed !== null, concurrency, ahead, hasher);
+    } finally {
+      ahead?.discard();
+    }
+  }
+
+  async #sendAndComplete(
+    state: ResumeState,
+    resumed: boolean,
+    concurrency: number,
+    ahead: ReadAhead | undefined,
+    hasher: PartHasher | undefined,
+  ): Promise<UploadResult> {
+    const source = this.#source;
+    const { api } = this.#options;
     this.#state = state;
     if (this.#stop.signal.aborted) throw this.#stop.signal.reason;
 
@@ -212,8 +237,7 @@ export class Upload {
     /** Reads a part and its checksum, and asks for its URL (which is then on its way). */
     const prepare = async (partNumber: number): Promise<PreparedPart> => {
       const { start, end } = partRange(plan, source.size, partNumber);
-      const body = await source.read(start, end);
-      const checksum = checksums ? base64(await sha256(body)) : undefined;
+      const { body, checksum } = await (ahead?.take(partNumber, start, end) ?? readPart(source, start, end, hasher));
       const part: PreparedPart = { partNumber, start, end, body, checksum };
       urls.get(partNumber, checksum).catch(() => {});
       return part;
@@ -246,7 +270,6 @@ export class Upload {
         if (!prepared && next < todo.length) prepared = prepare(todo[next++]!);
       }
     };
-    const concurrency = Math.max(1, this.#options.concurrency ?? 4);
     await Promise.all(
       Array.from({ length: Math.min(concurrency, Math.max(1, todo.length)) }, () =>
         worker().catch((error: unknown) => {
@@ -276,7 +299,7 @@ export class Upload {
       ...(sha ? { sha256: sha } : {}),
       partsSent: todo.length,
       partCount: plan.partCount,
-      resumed: resumed !== null,
+      resumed,
     };
   }
 

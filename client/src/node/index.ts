@@ -5,10 +5,12 @@ import { startUpload, type Upload, type UploadOptions } from '../upload-session.
 import { fileSource } from './file-source.js';
 import { fileResumeStore } from './file-resume-store.js';
 import { nodeHttpTransport } from './http-transport.js';
+import { nodeSha256 } from './sha256.js';
 
 export { fileSource, contentTypeFromName } from './file-source.js';
 export { fileResumeStore, defaultResumeDir } from './file-resume-store.js';
 export { nodeHttpTransport } from './http-transport.js';
+export { nodeSha256 } from './sha256.js';
 
 export interface UploadFileOptions extends Omit<UploadOptions, 'api' | 'transport' | 'endpoint'> {
   endpoint: string;
@@ -20,8 +22,9 @@ export interface UploadFileOptions extends Omit<UploadOptions, 'api' | 'transpor
 }
 
 /**
- * Uploads a file from disk: read part by part through one file handle, sent over keep-alive
- * node:http sockets, resume state in a JSON file (default under ~/.local/state/hoist).
+ * Uploads a file from disk: read part by part through one file handle, hashed with node:crypto,
+ * sent over keep-alive node:http sockets, resume state in a JSON file (default under
+ * ~/.local/state/hoist).
  */
 export async function uploadFile(path: string, options: UploadFileOptions): Promise<Upload> {
   const { token, contentType, resumeDir, ...rest } = options;
@@ -29,6 +32,7 @@ export async function uploadFile(path: string, options: UploadFileOptions): Prom
   const transport = nodeHttpTransport({ maxSockets: options.concurrency ?? 4 });
   const upload = startUpload(source, {
     resumeStore: fileResumeStore(resumeDir),
+    sha256: nodeSha256,
     ...rest,
     api: createApiClient({ endpoint: options.endpoint, token }),
     transport,
