@@ -79,7 +79,7 @@ export const uploadBenchmark: Benchmark = {
       description: this.description,
       rows,
       notes: [
-        'each upload runs in a fresh Node process, so its CPU time and peak RSS are its own; CPU counts only the upload itself.',
+        'each upload runs in a fresh Node process, so its CPU time and peak RSS are its own; time and CPU count only the upload itself, from when both sides’ code is loaded (for Hoist that includes Node’s fetch, which Node loads on its first call).',
         'the S3 emulator caps both sides, so CPU per GiB and peak RSS say more than throughput.',
         'Hoist signs each part’s SHA-256 into its URL (S3 verifies it); lib-storage signs its payload SHA-256 over plain HTTP.',
       ],
