@@ -1,76 +1,35 @@
-import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
-import { readFile, readdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MiB } from '@hoist/shared';
-import { S3_EMULATOR_CREDENTIALS } from '../../dev/s3-emulator.js';
 import { launchChromium, type TestBrowser } from '../support/chromium.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
-import { startTestStack, type TestStack } from '../support/test-stack.js';
+import { serveBundledPage, type BundledPage } from '../support/bundled-page.js';
+import { multipartUploadsDir, openMultipartUploads, startTestStack, storedSourceSha256, type TestStack } from '../support/test-stack.js';
 import type { ApiCall, UploadReport, UploadRequest } from './uppy-page/main.js';
 
 let stack: TestStack | undefined;
 /** Between the edge's signed URLs and the S3 emulator; passes everything unless a test says otherwise. */
 let proxy: FaultProxy | undefined;
 let browser: TestBrowser | undefined;
-let server: Server | undefined;
-let pageDir: string | undefined;
+let served: BundledPage | undefined;
 let page: Page;
-let s3: S3Client;
 const pageProblems: string[] = [];
-
-/** Bundles the test page (Uppy, @uppy/aws-s3 and the adapter) and serves it on loopback. */
-async function servePage(): Promise<string> {
-  pageDir = await mkdtemp(join(tmpdir(), 'hoist-uppy-page-'));
-  await build({
-    entryPoints: [fileURLToPath(new URL('./uppy-page/main.ts', import.meta.url))],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'chrome120',
-    outfile: join(pageDir, 'main.js'),
-    logLevel: 'silent',
-  });
-  await writeFile(join(pageDir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>Uppy through Hoist</title><script type="module" src="/main.js"></script>');
-  const files: Record<string, [string, string]> = { '/': ['index.html', 'text/html'], '/main.js': ['main.js', 'text/javascript'] };
-  server = createServer((request, response) => {
-    const file = files[request.url ?? ''];
-    if (!file) return void response.writeHead(404).end();
-    readFile(join(pageDir!, file[0])).then(
-      (body) => response.writeHead(200, { 'content-type': file[1] }).end(body),
-      () => response.writeHead(500).end(),
-    );
-  });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-}
 
 beforeAll(async () => {
   stack = await startTestStack({ fleet: false, s3Front: async (endpoint) => (proxy = await startFaultProxy(endpoint)) });
-  const url = await servePage();
+  served = await serveBundledPage(new URL('./uppy-page/main.ts', import.meta.url), 'Uppy through Hoist');
   browser = await launchChromium();
   page = await browser.browser.newPage();
   page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
   page.on('console', (message) => message.type() === 'error' && pageProblems.push(`console: ${message.text()}`));
-  await page.goto(url);
+  await page.goto(served.url);
   await page.waitForFunction('window.uppyTest !== undefined', undefined, { timeout: 30_000 });
-  s3 = new S3Client({ endpoint: stack.s3Endpoint, region: 'us-east-1', credentials: S3_EMULATOR_CREDENTIALS, forcePathStyle: true });
 });
 
 afterAll(async () => {
-  s3?.destroy();
   await browser?.close();
-  server?.closeAllConnections();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  if (pageDir) await rm(pageDir, { recursive: true, force: true });
+  await served?.close();
   await stack?.stop();
 });
 
@@ -98,22 +57,14 @@ async function apiCalls(): Promise<string[]> {
   return calls.map((c) => [c.procedure, c.mode, c.checksum, c.parts].filter(Boolean).join(':'));
 }
 
-async function storedSha256(videoId: string, name: string): Promise<string> {
-  const object = await s3.send(new GetObjectCommand({ Bucket: stack!.bucket, Key: `uploads/${stack!.owner}/${videoId}/${name}` }));
-  return createHash('sha256').update(await object.Body!.transformToByteArray()).digest('hex');
-}
-
-/** The emulator keeps one folder per unfinished multipart upload (none before the first one). */
-const uploadsDir = () => join(stack!.dataDir, 's3', stack!.bucket, '._S3rver_uploads');
-const pendingMultipartUploads = () => readdir(uploadsDir()).catch(() => [] as string[]);
 /**
  * A proxy rule that notes, at the first PUT of `partNumber`, which multipart uploads the
- * emulator holds: proof that the folder `pendingMultipartUploads` reads is the right one.
+ * emulator holds: proof that the folder `openMultipartUploads` reads is the right one.
  */
 function notePendingAt(partNumber: number, then: (put: { partNumber: number; attempt: number }) => 'pass' | 'fail' = () => 'pass') {
   const seen: string[][] = [];
   proxy!.setRule((put) => {
-    if (put.partNumber === partNumber && put.attempt === 1) seen.push(readdirSync(uploadsDir()));
+    if (put.partNumber === partNumber && put.attempt === 1) seen.push(readdirSync(multipartUploadsDir(stack!)));
     return then(put);
   });
   return seen;
@@ -126,10 +77,10 @@ function notePendingAt(partNumber: number, then: (put: { partNumber: number; att
 async function pendingAfterAbort(): Promise<string[]> {
   const deadline = Date.now() + 15_000;
   while (!(await apiCalls()).includes('uploads.abort') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-  let pending = await pendingMultipartUploads();
+  let pending = await openMultipartUploads(stack!);
   while (pending.length > 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 100));
-    pending = await pendingMultipartUploads();
+    pending = await openMultipartUploads(stack!);
   }
   return pending;
 }
@@ -148,8 +99,8 @@ describe('Uppy with @uppy/aws-s3 uploading through the Hoist adapter, in Chromiu
     // Uppy's key is the Hoist video id; its upload URL the video's status query.
     expect(uploaded?.key).toMatch(/^[0-9a-z]{26}$/);
     expect(uploaded?.uploadURL).toBe(`${stack!.apiUrl}/trpc/videos.status?input=${encodeURIComponent(JSON.stringify({ videoId: uploaded?.key }))}`);
-    expect(await storedSha256(uploaded!.key, 'uppy clip.mp4')).toBe(report.sha256);
-    expect(await pendingMultipartUploads()).toEqual([]);
+    expect(await storedSourceSha256(stack!, uploaded!.key, 'uppy clip.mp4')).toBe(report.sha256);
+    expect(await openMultipartUploads(stack!)).toEqual([]);
     // Each part's SHA-256 is signed into its URL (the default): the first part alone, so it
     // starts at once, and the next ones together, hashed while the first is sent.
     expect(await apiCalls()).toEqual(['uploads.create:multipart:sha256', 'uploads.signParts:1-1', 'uploads.signParts:2-3', 'uploads.complete']);
@@ -159,7 +110,7 @@ describe('Uppy with @uppy/aws-s3 uploading through the Hoist adapter, in Chromiu
     const report = await uploadInPage({ name: 'short.mp4', type: 'video/mp4', size: MiB + 3 });
     expect(report.failed, pageProblems.join('\n')).toEqual([]);
     expect(report.partsUploaded).toEqual([1]);
-    expect(await storedSha256(report.successful[0]!.key, 'short.mp4')).toBe(report.sha256);
+    expect(await storedSourceSha256(stack!, report.successful[0]!.key, 'short.mp4')).toBe(report.sha256);
     expect(await apiCalls()).toEqual(['uploads.create:single:sha256', 'uploads.signParts:1-1', 'uploads.complete']);
   });
 
@@ -168,7 +119,7 @@ describe('Uppy with @uppy/aws-s3 uploading through the Hoist adapter, in Chromiu
     const report = await uploadInPage({ name: 'plain.mp4', type: 'video/mp4', size, checksums: false });
     expect(report.failed, pageProblems.join('\n')).toEqual([]);
     expect(report.partsUploaded).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
-    expect(await storedSha256(report.successful[0]!.key, 'plain.mp4')).toBe(report.sha256);
+    expect(await storedSourceSha256(stack!, report.successful[0]!.key, 'plain.mp4')).toBe(report.sha256);
     expect(await apiCalls()).toEqual(['uploads.create:multipart', 'uploads.signParts:1-12', 'uploads.complete']);
   });
 
@@ -176,7 +127,7 @@ describe('Uppy with @uppy/aws-s3 uploading through the Hoist adapter, in Chromiu
     const report = await uploadInPage({ name: 'hashed.mp4', type: 'video/mp4', size: 48 * MiB });
     expect(report.failed, pageProblems.join('\n')).toEqual([]);
     expect(report.partsUploaded).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    expect(await storedSha256(report.successful[0]!.key, 'hashed.mp4')).toBe(report.sha256);
+    expect(await storedSourceSha256(stack!, report.successful[0]!.key, 'hashed.mp4')).toBe(report.sha256);
     // Part 6 handed out leaves four signed ahead: the next batch (here only part 10) is started.
     expect(await apiCalls()).toEqual([
       'uploads.create:multipart:sha256',
@@ -192,7 +143,7 @@ describe('Uppy with @uppy/aws-s3 uploading through the Hoist adapter, in Chromiu
     expect(report.failed, pageProblems.join('\n')).toEqual([]);
     expect(report.partsUploaded[0]).toBe(1);
     expect(report.partsUploaded.at(-1)).toBe(3);
-    expect(await storedSha256(report.successful[0]!.key, 'paused.mp4')).toBe(report.sha256);
+    expect(await storedSourceSha256(stack!, report.successful[0]!.key, 'paused.mp4')).toBe(report.sha256);
     // Resuming asks which parts S3 holds (NOT_IMPLEMENTED here); the URLs signed ahead still
     // serve. Parts 2-3 are signed while part 1 is sent, before or after the pause.
     expect((await apiCalls()).sort()).toEqual(
@@ -207,7 +158,7 @@ describe('Uppy with @uppy/aws-s3 uploading through the Hoist adapter, in Chromiu
     const report = await uploadInPage({ name: 'retried.mp4', type: 'video/mp4', size: 13 * MiB, retryFailed: true });
     expect(report.errors).toHaveLength(1);
     expect(report.failed, pageProblems.join('\n')).toEqual([]);
-    expect(await storedSha256(report.successful[0]!.key, 'retried.mp4')).toBe(report.sha256);
+    expect(await storedSourceSha256(stack!, report.successful[0]!.key, 'retried.mp4')).toBe(report.sha256);
     // Part 2 is signed again for the retry; ListParts is NOT_IMPLEMENTED here, so the part this
     // page saw stored (part 1) is what Uppy is told S3 holds.
     expect(await apiCalls()).toEqual([
@@ -224,9 +175,9 @@ describe('Uppy with @uppy/aws-s3 uploading through the Hoist adapter, in Chromiu
   it('paused while its upload is being created, it resumes that same upload', async () => {
     const report = await uploadInPage({ name: 'paused early.mp4', type: 'video/mp4', size: 6 * MiB, whileCreating: 'pause' });
     expect(report.failed, pageProblems.join('\n')).toEqual([]);
-    expect(await storedSha256(report.successful[0]!.key, 'paused early.mp4')).toBe(report.sha256);
+    expect(await storedSourceSha256(stack!, report.successful[0]!.key, 'paused early.mp4')).toBe(report.sha256);
     expect(await apiCalls()).toEqual(['uploads.create:multipart:sha256', 'uploads.signParts:1-1', 'uploads.signParts:2-2', 'uploads.complete']);
-    expect(await pendingMultipartUploads()).toEqual([]);
+    expect(await openMultipartUploads(stack!)).toEqual([]);
   });
 
   it('refuses what the edge refuses, with the edge\'s reason, and an empty file', async () => {
@@ -236,7 +187,7 @@ describe('Uppy with @uppy/aws-s3 uploading through the Hoist adapter, in Chromiu
     const empty = await uploadInPage({ name: 'empty.mp4', type: 'video/mp4', size: 0 });
     expect(empty.successful).toEqual([]);
     expect(empty.failed.join('\n')).toContain('Hoist takes files of 1 byte or more');
-    expect(await pendingMultipartUploads()).toEqual([]);
+    expect(await openMultipartUploads(stack!)).toEqual([]);
   });
 
   it('cancelling leaves no multipart upload behind', async () => {

@@ -1,19 +1,10 @@
-import { createHash } from 'node:crypto';
-import { readFile, readdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MiB } from '@hoist/shared';
-import { S3_EMULATOR_CREDENTIALS } from '../../dev/s3-emulator.js';
 import { launchChromium, type TestBrowser } from '../support/chromium.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
-import { startTestStack, type TestStack } from '../support/test-stack.js';
+import { serveBundledPage, type BundledPage } from '../support/bundled-page.js';
+import { openMultipartUploads, startTestStack, storedSourceSha256, type TestStack } from '../support/test-stack.js';
 import type { ApiCall } from './uppy-page/page-support.js';
 import type { FileView, ResumeReport, Saved } from './uppy-page/golden-retriever.js';
 
@@ -21,37 +12,9 @@ let stack: TestStack | undefined;
 /** Between the edge's signed URLs and the S3 emulator: holds the parts the test says to. */
 let proxy: FaultProxy | undefined;
 let browser: TestBrowser | undefined;
-let server: Server | undefined;
-let pageDir: string | undefined;
+let served: BundledPage | undefined;
 let page: Page;
-let s3: S3Client;
 const pageProblems: string[] = [];
-
-/** Bundles the Golden Retriever test page and serves it on loopback: one origin across reloads. */
-async function servePage(): Promise<string> {
-  pageDir = await mkdtemp(join(tmpdir(), 'hoist-uppy-gr-page-'));
-  await build({
-    entryPoints: [fileURLToPath(new URL('./uppy-page/golden-retriever.ts', import.meta.url))],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'chrome120',
-    outfile: join(pageDir, 'main.js'),
-    logLevel: 'silent',
-  });
-  await writeFile(join(pageDir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>Uppy, Golden Retriever and Hoist</title><script type="module" src="/main.js"></script>');
-  const files: Record<string, [string, string]> = { '/': ['index.html', 'text/html'], '/main.js': ['main.js', 'text/javascript'] };
-  server = createServer((request, response) => {
-    const file = files[request.url ?? ''];
-    if (!file) return void response.writeHead(404).end();
-    readFile(join(pageDir!, file[0])).then(
-      (body) => response.writeHead(200, { 'content-type': file[1] }).end(body),
-      () => response.writeHead(500).end(),
-    );
-  });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-}
 
 /** Sets Uppy up in the page just loaded, as the page would on every load. */
 async function setUpPage(): Promise<void> {
@@ -61,22 +24,18 @@ async function setUpPage(): Promise<void> {
 
 beforeAll(async () => {
   stack = await startTestStack({ fleet: false, s3Front: async (endpoint) => (proxy = await startFaultProxy(endpoint)) });
-  const url = await servePage();
+  served = await serveBundledPage(new URL('./uppy-page/golden-retriever.ts', import.meta.url), 'Uppy, Golden Retriever and Hoist');
   browser = await launchChromium();
   page = await browser.browser.newPage();
   page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
   page.on('console', (message) => message.type() === 'error' && pageProblems.push(`console: ${message.text()}`));
-  await page.goto(url, { timeout: 30_000 });
+  await page.goto(served.url, { timeout: 30_000 });
   await setUpPage();
-  s3 = new S3Client({ endpoint: stack.s3Endpoint, region: 'us-east-1', credentials: S3_EMULATOR_CREDENTIALS, forcePathStyle: true });
 });
 
 afterAll(async () => {
-  s3?.destroy();
   await browser?.close();
-  server?.closeAllConnections();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  if (pageDir) await rm(pageDir, { recursive: true, force: true });
+  await served?.close();
   await stack?.stop();
 });
 
@@ -96,13 +55,6 @@ async function waitFor<T>(what: string, check: () => Promise<T | undefined>, tim
 
 const describeCalls = (calls: ApiCall[]) => calls.map((c) => [c.procedure, c.mode, c.checksum, c.parts].filter(Boolean).join(':'));
 
-/** The emulator keeps one folder per unfinished multipart upload. */
-const pendingMultipartUploads = () => readdir(join(stack!.dataDir, 's3', stack!.bucket, '._S3rver_uploads')).catch(() => [] as string[]);
-
-async function storedSha256(videoId: string, name: string): Promise<string> {
-  const object = await s3.send(new GetObjectCommand({ Bucket: stack!.bucket, Key: `uploads/${stack!.owner}/${videoId}/${name}` }));
-  return createHash('sha256').update(await object.Body!.transformToByteArray()).digest('hex');
-}
 
 describe('Uppy with Golden Retriever and the Hoist adapter, in Chromium, across a page reload', () => {
   it('resumes the restored upload, sends only the parts S3 did not take, and stores exactly the file', async () => {
@@ -116,7 +68,7 @@ describe('Uppy with Golden Retriever and the Hoist adapter, in Chromium, across 
     expect(await inPage<number[]>('partsUploaded()')).toEqual([1, 2]);
     const s3UploadId = proxy!.puts[0]!.uploadId;
     expect(new Set(proxy!.puts.map((p) => p.uploadId))).toEqual(new Set([s3UploadId]));
-    expect(await pendingMultipartUploads()).toEqual([s3UploadId]);
+    expect(await openMultipartUploads(stack!)).toEqual([s3UploadId]);
     expect(describeCalls(await inPage<ApiCall[]>('apiCalls()'))).toEqual(['uploads.create:multipart:sha256', 'uploads.signParts:1-1', 'uploads.signParts:2-4']);
 
     // Golden Retriever saves Uppy's state at most every 500 ms and the file's bytes on their own:
@@ -145,11 +97,11 @@ describe('Uppy with Golden Retriever and the Hoist adapter, in Chromium, across 
     expect(report.failed, pageProblems.join('\n')).toEqual([]);
     expect(report.errors).toEqual([]);
     expect(report.successful.map((f) => f.key)).toEqual([videoId]);
-    expect(await storedSha256(videoId, name)).toBe(sha256);
+    expect(await storedSourceSha256(stack!, videoId, name)).toBe(sha256);
     // The same S3 upload went on: nothing was created again, nothing left behind.
     const resent = proxy!.puts.slice(putsBefore);
     expect(new Set(resent.map((p) => p.uploadId))).toEqual(new Set([s3UploadId]));
-    expect(await pendingMultipartUploads()).toEqual([]);
+    expect(await openMultipartUploads(stack!)).toEqual([]);
     // The emulator has no ListParts (the edge answers NOT_IMPLEMENTED), so what S3 holds is known
     // from the ETags the adapter kept on the Uppy file, which Golden Retriever saved and restored:
     // parts 1 and 2 are not sent again, and complete lists all four with their ETags.

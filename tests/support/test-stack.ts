@@ -1,4 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../dev/ports.js';
@@ -58,4 +59,21 @@ export async function startTestStack(options: {
     await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** SHA-256 (hex) of the source object stored for `videoId`, read back from the emulator. */
+export async function storedSourceSha256(stack: TestStack, videoId: string, fileName: string): Promise<string> {
+  const response = await fetch(`${stack.bucketUrl}/uploads/${stack.owner}/${videoId}/${encodeURIComponent(fileName)}`);
+  if (!response.ok) throw new Error(`source of ${videoId}: HTTP ${response.status}`);
+  return createHash('sha256').update(new Uint8Array(await response.arrayBuffer())).digest('hex');
+}
+
+/** Where the S3 emulator keeps one folder per multipart upload still open (none before the first). */
+export function multipartUploadsDir(stack: TestStack): string {
+  return join(stack.dataDir, 's3', stack.bucket, '._S3rver_uploads');
+}
+
+/** Upload ids of the multipart uploads the S3 emulator still holds open. */
+export async function openMultipartUploads(stack: TestStack): Promise<string[]> {
+  return readdir(multipartUploadsDir(stack)).catch(() => []);
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
@@ -7,6 +7,8 @@ import { REPO_ROOT } from '../../dev/stack.js';
 import { launchChromium, type TestBrowser } from './chromium.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 import { startTestStack, type TestStack } from './test-stack.js';
+
+export { openMultipartUploads, storedSourceSha256 } from './test-stack.js';
 
 /** Where browser tests keep their screenshots (git-ignored). */
 export const ARTIFACTS_DIR = join(REPO_ROOT, 'test-artifacts', 'browser');
@@ -126,18 +128,6 @@ export async function recordMessages(page: Page): Promise<() => Promise<string[]
 
 export async function sha256OfFile(path: string): Promise<string> {
   return createHash('sha256').update(await readFile(path)).digest('hex');
-}
-
-/** SHA-256 of the source object the page stored for `videoId`, read back from the emulator. */
-export async function storedSourceSha256(stack: TestStack, videoId: string, fileName: string): Promise<string> {
-  const response = await fetch(`${stack.bucketUrl}/uploads/${stack.owner}/${videoId}/${encodeURIComponent(fileName)}`);
-  if (!response.ok) throw new Error(`source of ${videoId}: HTTP ${response.status}`);
-  return createHash('sha256').update(new Uint8Array(await response.arrayBuffer())).digest('hex');
-}
-
-/** Multipart uploads the S3 emulator still holds open (it keeps one folder per upload id). */
-export async function openMultipartUploads(stack: TestStack): Promise<string[]> {
-  return readdir(join(stack.dataDir, 's3', 'hoist-test', '._S3rver_uploads')).catch(() => []);
 }
 
 /** What the page is saying right now, for failure messages. */
