@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -37,7 +37,11 @@ async function main(): Promise<void> {
     target: ['es2022', 'chrome110', 'firefox110', 'safari16'],
     minify: true,
     sourcemap: 'linked',
-    outfile: join(outDir, 'app.js'),
+    // The player's hls.js becomes a chunk of its own, fetched only when a video is ready to play.
+    splitting: true,
+    outdir: outDir,
+    entryNames: 'app',
+    chunkNames: 'chunks/[name]-[hash]',
     write: false,
     logLevel: 'warning',
     legalComments: 'linked',
@@ -49,6 +53,12 @@ async function main(): Promise<void> {
   ];
   let written = 0;
   for (const file of files) if (await writeIfChanged(file.path, file.bytes)) written++;
+  // Chunks are named by content hash: the ones an earlier build left behind are no longer used.
+  const current = new Set(files.map((file) => file.path));
+  const chunksDir = join(outDir, 'chunks');
+  for (const name of await readdir(chunksDir).catch(() => [] as string[])) {
+    if (!current.has(join(chunksDir, name))) await rm(join(chunksDir, name), { force: true });
+  }
   process.stdout.write(`upload page: ${written} of ${files.length} files written to edge/public in ${Date.now() - started} ms\n`);
 }
 

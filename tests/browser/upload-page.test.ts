@@ -50,6 +50,12 @@ describe('the upload page', () => {
     const { page } = await fx.open();
     await emulateNetwork(page, { uploadBytesPerSecond: 3 * MB });
     await page.getByText(/^Accepted: video files/).waitFor({ timeout: 15_000 });
+    // The player (hls.js, over half the page's code) is a file of its own, fetched for playback only.
+    const scriptsLoaded = () =>
+      page.evaluate(() => performance.getEntriesByType('resource').map((entry) => new URL(entry.name).pathname).filter((path) => path.endsWith('.js')));
+    const hlsChunks = async () => (await scriptsLoaded()).filter((path) => path.startsWith('/chunks/hls-'));
+    expect(await scriptsLoaded()).toContain('/app.js');
+    expect(await hlsChunks()).toEqual([]);
     // The token moved from the fragment into sessionStorage and left the address bar.
     expect(new URL(page.url()).hash).toBe('');
 
@@ -80,6 +86,7 @@ describe('the upload page', () => {
     const video = page.locator('video');
     await video.evaluate((v: HTMLVideoElement) => v.play());
     await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 0.5, null, { timeout: 30_000 });
+    expect(await hlsChunks()).toHaveLength(1);
     const heightNow = () => video.evaluate((v: HTMLVideoElement) => v.videoHeight);
     expect([240, 360]).toContain(await heightNow());
 

@@ -123,7 +123,7 @@ async function uploadAndWatch(api: ApiClient, token: string, file: File): Promis
   try {
     const status = await processing.follow(videoId);
     say('Your video is ready.', 'ok');
-    player.play(status);
+    await player.play(status);
   } catch (error) {
     const failure = describeFailure(error);
     say('');

@@ -1,4 +1,5 @@
-import Hls, { type Level } from 'hls.js';
+import type Hls from 'hls.js';
+import type { Level } from 'hls.js';
 import type { VideoStatusOutput } from '@hoist/shared';
 import { byId } from './dom.js';
 import { formatBitrate } from './format.js';
@@ -6,6 +7,20 @@ import { formatBitrate } from './format.js';
 /** A rung's name: its short side, as the ladder names them (720p for 1280×720 and 720×1280). */
 function rungName(width: number, height: number): string {
   return `${Math.min(width, height) || height}p`;
+}
+
+type HlsClass = typeof Hls;
+
+/**
+ * hls.js is over half of the page's code and is needed only once a video is ready, so it is a
+ * file of its own (a chunk of the page build), fetched then.
+ */
+let hlsLoading: Promise<HlsClass> | undefined;
+function loadHls(): Promise<HlsClass> {
+  hlsLoading ??= import('hls.js').then((module) => module.default);
+  // A failed fetch is not kept: the next video tries again.
+  hlsLoading.catch(() => (hlsLoading = undefined));
+  return hlsLoading;
 }
 
 /**
@@ -23,22 +38,29 @@ export class PlayerPanel {
 
   constructor(private readonly onError: (message: string) => void) {}
 
-  play(status: VideoStatusOutput): void {
+  async play(status: VideoStatusOutput): Promise<void> {
     if (!status.masterUrl) throw new Error('the video is ready but has no playlist');
     this.#section.hidden = false;
     if (status.posterUrl) this.#video.poster = status.posterUrl;
+    this.#heading.focus();
+    let Hls: HlsClass;
+    try {
+      Hls = await loadHls();
+    } catch {
+      this.onError('The video player could not be loaded. Check the connection, then reload the page to play the video.');
+      return;
+    }
     if (Hls.isSupported()) {
-      this.#playWithHlsJs(status.masterUrl);
+      this.#playWithHlsJs(Hls, status.masterUrl);
     } else if (this.#video.canPlayType('application/vnd.apple.mpegurl')) {
       this.#video.src = status.masterUrl;
       this.#listFixedRungs(status);
     } else {
       this.onError('This browser cannot play HLS video (it has neither Media Source Extensions nor native HLS).');
     }
-    this.#heading.focus();
   }
 
-  #playWithHlsJs(masterUrl: string): void {
+  #playWithHlsJs(Hls: HlsClass, masterUrl: string): void {
     const hls = new Hls();
     this.#hls = hls;
     hls.on(Hls.Events.MANIFEST_PARSED, () => this.#renderRungs(hls.levels));
