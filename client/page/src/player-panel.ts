@@ -17,9 +17,9 @@ type HlsClass = typeof Hls;
  */
 let hlsLoading: Promise<HlsClass> | undefined;
 function loadHls(): Promise<HlsClass> {
+  // Browsers remember a module that failed to load, so after a failure only a reload helps: the
+  // error the page then shows says so.
   hlsLoading ??= import('hls.js').then((module) => module.default);
-  // A failed fetch is not kept: the next video tries again.
-  hlsLoading.catch(() => (hlsLoading = undefined));
   return hlsLoading;
 }
 
