@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MiB } from '@hoist/shared';
 import type { PartSource } from './part-source.js';
-import { ReadAhead } from './read-ahead.js';
+import { ReadAhead, readPart } from './read-ahead.js';
 import { sha256 } from './sha256.js';
 
 /** A source over bytes in memory that records each read and each buffer handed back. */
@@ -48,5 +48,11 @@ describe('reading ahead of create', () => {
     const { source, reads } = recordingSource(0);
     new ReadAhead(source, 4, sha256);
     expect(reads).toEqual([]);
+  });
+
+  it('fails a part clearly when a caller\'s sha256 option gives something other than a digest', async () => {
+    const { source } = recordingSource(1024);
+    await expect(readPart(source, 0, 1024, async () => new Uint8Array(20))).rejects.toThrow('the sha256 option returned 20 bytes; a SHA-256 digest is 32 bytes');
+    await expect(readPart(source, 0, 1024, sha256)).resolves.toMatchObject({ checksum: expect.stringMatching(/^[A-Za-z0-9+/]{43}=$/) });
   });
 });

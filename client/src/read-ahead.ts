@@ -1,6 +1,7 @@
 import { partRange, planParts, type PartPlan } from '@hoist/shared';
 import type { PartSource } from './part-source.js';
 import { base64 } from './sha256.js';
+import { UploadError } from './upload-errors.js';
 
 /** A part's bytes and, when the upload signs checksums, their SHA-256 (base64). */
 export interface PartBytes {
@@ -14,7 +15,14 @@ export type PartHasher = (bytes: Uint8Array<ArrayBuffer>) => Promise<Uint8Array>
 /** Reads `[start, end)` and, given a hasher, hashes it: a part URL needs its checksum before it can be signed. */
 export async function readPart(source: PartSource, start: number, end: number, hasher: PartHasher | undefined): Promise<PartBytes> {
   const body = await source.read(start, end);
-  return { body, checksum: hasher ? base64(await hasher(body)) : undefined };
+  if (!hasher) return { body, checksum: undefined };
+  const digest = await hasher(body);
+  // A caller's `sha256` option that returns something else would otherwise surface only as the
+  // edge refusing a malformed checksum, or S3 refusing every part with BadDigest.
+  if (!(digest instanceof Uint8Array) || digest.length !== 32) {
+    throw new UploadError('failed', `the sha256 option returned ${digest instanceof Uint8Array ? `${digest.length} bytes` : typeof digest}; a SHA-256 digest is 32 bytes`);
+  }
+  return { body, checksum: base64(digest) };
 }
 
 /**

@@ -32,14 +32,30 @@ describe('retry policy', () => {
     await expect(sleeping).rejects.toThrow('stop');
   });
 
-  it('ends a backoff early when the connection comes back', async () => {
-    const window = new EventTarget();
+  it('ends a backoff early when the connection comes back, and leaves no listener behind', async () => {
+    // Counts listeners, so the clean-up is checked rather than assumed.
+    class CountingTarget extends EventTarget {
+      listeners = 0;
+      override addEventListener(...args: Parameters<EventTarget['addEventListener']>): void {
+        this.listeners++;
+        super.addEventListener(...args);
+      }
+      override removeEventListener(...args: Parameters<EventTarget['removeEventListener']>): void {
+        this.listeners--;
+        super.removeEventListener(...args);
+      }
+    }
+    const window = new CountingTarget();
     const controller = new AbortController();
     const sleeping = sleep(60_000, controller.signal, window);
+    expect(window.listeners).toBe(1);
     window.dispatchEvent(new Event('online'));
     await expect(sleeping).resolves.toBeUndefined();
-    // Its listeners are gone: a later abort or online event finds nothing to do.
-    controller.abort(new Error('later'));
-    window.dispatchEvent(new Event('online'));
+    expect(window.listeners).toBe(0);
+    // An abort takes its online listener away too.
+    const aborting = sleep(60_000, controller.signal, window);
+    controller.abort(new Error('stop'));
+    await expect(aborting).rejects.toThrow('stop');
+    expect(window.listeners).toBe(0);
   });
 });

@@ -184,6 +184,10 @@ export class Upload {
   async #upload(): Promise<UploadResult> {
     const source = this.#source;
     const checksums = this.#options.checksums ?? true;
+    if (this.#options.sha256 !== undefined && typeof this.#options.sha256 !== 'function') {
+      // Checked before anything is created, so a bad option leaves no upload behind at S3.
+      throw new UploadError('failed', 'the sha256 option must be a function from a part\'s bytes to its 32-byte SHA-256');
+    }
     this.#stateKey = await fingerprintSource(source, this.#options.endpoint);
     const resumed = await this.#resumeState(checksums);
     const concurrency = Math.max(1, this.#options.concurrency ?? 4);
@@ -424,14 +428,25 @@ export class Upload {
 
   async #createState(checksums: boolean): Promise<ResumeState> {
     const source = this.#source;
+    const retry = { ...DEFAULT_RETRY, ...this.#options.retry };
+    const input = { fileName: source.name, size: source.size, contentType: source.type, ...(checksums ? { checksum: 'sha256' as const } : {}) };
     let created: CreateUploadOutput;
-    try {
-      created = await this.#options.api.uploads.create.mutate(
+    for (let attempt = 1; ; attempt++) {
+      try {
         // Not cancelled by an abort: an upload S3 has created must be known, so it can be aborted.
-        { fileName: source.name, size: source.size, contentType: source.type, ...(checksums ? { checksum: 'sha256' as const } : {}) },
-      );
-    } catch (error) {
-      throw new UploadError('rejected', `the edge refused the upload: ${messageOf(error)}`, { cause: error });
+        created = await this.#options.api.uploads.create.mutate(input);
+        break;
+      } catch (error) {
+        if (!isRetryableApiError(error)) {
+          throw new UploadError('rejected', `the edge refused the upload: ${messageOf(error)}`, { cause: error });
+        }
+        // No answer, or a 5xx: worth another try. A create whose answer was lost leaves an upload
+        // nobody knows of; the bucket's abort-incomplete-uploads rule removes it.
+        if (attempt >= retry.attempts) {
+          throw new UploadError('failed', `could not create the upload after ${attempt} tries: ${messageOf(error)}`, { cause: error });
+        }
+        await sleep(backoffDelay(retry, attempt), this.#halt.signal);
+      }
     }
     const state: ResumeState = {
       version: 1,

@@ -95,6 +95,37 @@ describe('uploading files through the edge to the S3 emulator', () => {
     expect(await storedSha256(stack.bucketUrl, sourceKey(result.videoId, 'small.mp4'))).toBe(await fileSha256(small));
   });
 
+  it('creates the upload through an edge that could not be reached at first; a refusal is final', async () => {
+    let createCalls = 0;
+    const flakyFetch: typeof fetch = async (input, init) => {
+      if (String(input).includes('uploads.create') && ++createCalls === 1) throw new TypeError('fetch failed');
+      return fetch(input, init);
+    };
+    const start = async (contentType?: string) => {
+      const source = await fileSource(small, contentType);
+      const transport = nodeHttpTransport({ maxSockets: 4 });
+      const upload = startUpload(source, {
+        endpoint: stack.apiUrl,
+        api: createApiClient({ endpoint: stack.apiUrl, token: stack.token, fetch: flakyFetch }),
+        transport,
+        resumeStore: fileResumeStore(join(dir, 'state')),
+        retry: { baseDelayMs: 20, maxDelayMs: 200 },
+      });
+      return upload.done.finally(async () => {
+        transport.close();
+        await source.close?.();
+      });
+    };
+    const result = await start();
+    expect(createCalls).toBe(2);
+    expect(await storedSha256(stack.bucketUrl, sourceKey(result.videoId, 'small.mp4'))).toBe(await fileSha256(small));
+
+    const refused = await start('text/plain').catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(UploadError);
+    expect(refused).toMatchObject({ code: 'rejected', message: expect.stringMatching(/^the edge refused the upload: .*text\/plain is not accepted/) });
+    expect(createCalls).toBe(3);
+  });
+
   it('aborts at S3 through an edge that could not be reached at first, and only once', async () => {
     const api = createApiClient({ endpoint: stack.apiUrl, token: stack.token });
     const { uploadToken } = await api.uploads.create.mutate({ fileName: 'gone.mp4', size: 12 * MiB, contentType: 'video/mp4' });

@@ -8,6 +8,8 @@ describe('policyProblem', () => {
     expect(policyProblem({ name: 'a.mp4', size: 1, type: 'video/mp4' }, policy)).toBeNull();
     expect(policyProblem({ name: 'a.MXF', size: 1, type: 'Application/MXF' }, policy)).toBeNull();
     expect(policyProblem({ name: 'a.mov', size: 10 * 1024 * 1024, type: 'video/quicktime' }, policy)).toBeNull();
+    // Sent as application/octet-stream, so a deployment that takes that takes an untyped file.
+    expect(policyProblem({ name: 'raw.xyz', size: 1, type: '' }, { ...policy, allowedContentTypes: ['video/*', 'application/octet-stream'] })).toBeNull();
   });
 
   it('names the file and the reason when it refuses', () => {

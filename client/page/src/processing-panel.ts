@@ -1,7 +1,7 @@
 import type { ApiClient } from '@hoist/client';
 import type { VideoState, VideoStatusOutput } from '@hoist/shared';
 import { byId, setText } from './dom.js';
-import { isRetryableApiError } from '../../src/retry.js';
+import { isRetryableApiError, sleep } from '../../src/retry.js';
 
 const POLL_MS = 1000;
 const MAX_POLL_MS = 15_000;
@@ -61,7 +61,8 @@ export class ProcessingPanel {
         if (!isRetryableApiError(error)) throw error;
         lost = true;
         this.events.onConnection('lost');
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        // The uploader's own wait, which also ends early when the browser is back online.
+        await sleep(delay);
         delay = Math.min(MAX_POLL_MS, delay * 2);
         continue;
       }
@@ -71,7 +72,7 @@ export class ProcessingPanel {
       this.#show(status.state, status.progress);
       if (status.state === 'ready') return status;
       if (status.state === 'failed') throw new Error(status.error ?? 'the video could not be processed');
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      await sleep(POLL_MS);
     }
   }
 

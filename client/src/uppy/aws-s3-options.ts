@@ -44,6 +44,10 @@ export interface HoistAwsS3Options {
  * @example uppy.use(AwsS3, hoistAwsS3Options(uppy, { endpoint, token: () => getJwt() }))
  */
 export function hoistAwsS3Options<M extends Meta, B extends Body>(uppy: Uppy<M, B>, options: HoistUppyOptions): HoistAwsS3Options {
+  const problem = optionsProblem(options);
+  // Thrown where the page sets Uppy up: found later, it would fail each file mid-upload (a missing
+  // endpoint only at `complete`, once every part is sent).
+  if (problem) throw new TypeError(`hoistAwsS3Options: ${problem}`);
   const { api, checksums, urlRefreshMarginMs, ...client } = options;
   const signer = new HoistS3Signer(uppy, {
     api: api ?? createApiClient(client),
@@ -57,4 +61,19 @@ export function hoistAwsS3Options<M extends Meta, B extends Body>(uppy: Uppy<M, 
     generateObjectKey: (file) => signer.objectKeyFor(file),
     signRequest: signer.sign,
   };
+}
+
+/** What is wrong with the adapter's options, in words, or undefined when they are usable. */
+export function optionsProblem(options: Partial<HoistUppyOptions> | undefined): string | undefined {
+  if (!options || typeof options !== 'object') return 'options are required: { endpoint, token }';
+  const { endpoint, token, api, checksums, urlRefreshMarginMs } = options;
+  if (typeof endpoint !== 'string' || !/^https?:\/\/[^/]/i.test(endpoint)) {
+    return `endpoint must be the edge's http(s) base URL, e.g. https://upload.example.com (got ${JSON.stringify(endpoint)})`;
+  }
+  if (!api && typeof token !== 'string' && typeof token !== 'function') return 'token must be a JWT string or a function that returns one';
+  if (checksums !== undefined && typeof checksums !== 'boolean') return 'checksums must be true or false';
+  if (urlRefreshMarginMs !== undefined && !(Number.isFinite(urlRefreshMarginMs) && urlRefreshMarginMs >= 0)) {
+    return 'urlRefreshMarginMs must be a number of milliseconds, 0 or more';
+  }
+  return undefined;
 }

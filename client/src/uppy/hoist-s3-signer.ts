@@ -87,7 +87,8 @@ export class HoistS3Signer<M extends Meta, B extends Body> {
     });
     // Uppy aborts the upload of a file removed while it uploads, but keeps a failed one for a
     // retry, and never aborts it if the file is then removed instead: the adapter does. Uppy's
-    // own abort of a live upload reaches `sign` before this timer fires, so it is not sent twice.
+    // own abort of a live upload reaches `sign` before this timer fires (and one that comes after
+    // it finds the upload ended), so it is not sent twice.
     uppy.on('file-removed', (file) => {
       const uploadToken = file.s3Multipart?.uploadId;
       if (!uploadToken) return;
@@ -125,6 +126,9 @@ export class HoistS3Signer<M extends Meta, B extends Body> {
       if (request.method === 'PUT') throw new UploadError('rejected', 'Hoist takes files of 1 byte or more; this one is empty');
       throw new UploadError('rejected', `Hoist does not let browsers ${request.method} objects`);
     }
+    // Uppy's abort of an upload the adapter already ended (removed while offline: Uppy waits for
+    // the network before asking, and the file-removed handler has aborted it by then) is done.
+    if (request.method === 'DELETE' && this.#ended.has(request.uploadId)) return { url: EMPTY_RESULT_URL };
     const upload = this.#upload(request.uploadId);
     if ('partNumber' in request) {
       const signed = await upload.signPart(request.partNumber).catch((error: unknown) => {

@@ -1,7 +1,9 @@
 import { MAX_SIGN_BATCH, partRange, planParts, type CompletedPart, type PartPlan, type SignedPart } from '@hoist/shared';
 import type { ApiClient } from '../api-client.js';
+import { blobSource, type PartSource } from '../part-source.js';
 import { PartUrls } from '../part-urls.js';
-import { base64, sha256 } from '../sha256.js';
+import { readPart } from '../read-ahead.js';
+import { sha256 } from '../sha256.js';
 
 /** Parts hashed and signed together, ahead of Uppy, when each URL must carry its part's SHA-256. */
 export const CHECKSUM_SIGN_AHEAD = 8;
@@ -33,6 +35,7 @@ export class HoistUpload {
   #batchedThrough = 0;
   readonly #handedOut = new Set<number>();
   readonly #plan: PartPlan | undefined;
+  readonly #source: PartSource | undefined;
   readonly #urls: PartUrls;
   readonly #stop = new AbortController();
   #lastAsked = 0;
@@ -42,6 +45,7 @@ export class HoistUpload {
     private readonly options: HoistUploadOptions,
   ) {
     this.#plan = options.file?.size ? planParts(options.file.size) : undefined;
+    this.#source = options.file ? blobSource(options.file) : undefined;
     // Without checksums any part can be signed at once: each batch is filled with the next parts.
     const upcoming = (): number[] => {
       if (options.checksums || !this.#plan) return [];
@@ -119,9 +123,10 @@ export class HoistUpload {
   }
 
   async #hash(partNumber: number): Promise<string> {
-    const file = this.options.file;
-    if (!file || !this.#plan) throw new Error(`part ${partNumber}'s checksum needs the file's bytes, which this page does not have`);
-    const { start, end } = partRange(this.#plan, file.size, partNumber);
-    return base64(await sha256(new Uint8Array(await file.slice(start, end).arrayBuffer())));
+    if (!this.#source || !this.#plan) throw new Error(`part ${partNumber}'s checksum needs the file's bytes, which this page does not have`);
+    const { start, end } = partRange(this.#plan, this.#source.size, partNumber);
+    // The uploader's own read-and-hash, so both paths sign the same checksum the same way.
+    const { checksum } = await readPart(this.#source, start, end, sha256);
+    return checksum!;
   }
 }
