@@ -30,7 +30,7 @@ describe('local stack settings', () => {
   it('reads ports from the environment and rejects nonsense by name', () => {
     expect(readStackConfig({}, '/repo')).toMatchObject({ s3Port: 4569, sqsPort: 4576, edgePort: 8787, dataDir: '/repo/.data', bucket: 'hoist' });
     expect(readStackConfig({ HOIST_S3_PORT: '5000', LADDER: '480' }, '/repo')).toMatchObject({ s3Port: 5000, fleetEnv: { LADDER: '480' } });
-    expect(() => readStackConfig({ HOIST_SQS_PORT: '70000' })).toThrow('HOIST_SQS_PORT: HOIST_SQS_PORT must be 1-65535');
-    expect(() => readStackConfig({ HOIST_EDGE_PORT: 'eighty' })).toThrow(/HOIST_EDGE_PORT/);
+    expect(() => readStackConfig({ HOIST_SQS_PORT: '70000' })).toThrow('HOIST_SQS_PORT: must be 1-65535');
+    expect(() => readStackConfig({ HOIST_EDGE_PORT: 'eighty' })).toThrow('HOIST_EDGE_PORT: must be a port number (1-65535)');
   });
 });

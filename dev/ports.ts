@@ -25,7 +25,8 @@ export async function assertPortFree(port: number, setting: string, host = '127.
  * listen (seconds, for wrangler or the fleet) that same port can go to anything else binding port 0
  * (workerd's internals, Chromium's debugger) or to an outgoing connection. Picking at random from a
  * range the OS never assigns by itself leaves only another test choosing the same number, and
- * `handedOut` rules that out within one process.
+ * `handedOut` rules that out within one process (a port goes in before it is probed, so calls
+ * running at once never share one; a taken port stays in, and is not probed again).
  */
 const PICK_FROM = 20_000;
 const PICK_TO = 32_000;
@@ -36,18 +37,17 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
   for (let attempt = 0; attempt < 200; attempt++) {
     const port = PICK_FROM + Math.floor(Math.random() * (PICK_TO - PICK_FROM));
     if (handedOut.has(port)) continue;
-    if (await listensCleanly(port, host)) {
-      handedOut.add(port);
-      return port;
-    }
+    handedOut.add(port);
+    if (await listensCleanly(port, host)) return port;
   }
   throw new Error(`no free port between ${PICK_FROM} and ${PICK_TO} on ${host}`);
 }
 
+/** Whether `port` can be listened on now; false if something has it, an error for anything else (a bad host). */
 function listensCleanly(port: number, host: string): Promise<boolean> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const server = createServer();
-    server.once('error', () => resolve(false));
+    server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(false) : reject(error)));
     server.listen(port, host, () => server.close(() => resolve(true)));
   });
 }

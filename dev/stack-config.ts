@@ -2,23 +2,24 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { describeZodError } from '@hoist/shared';
 
-const port = (name: string, fallback: number) =>
+// Messages leave out the setting's name: `describeZodError` puts it in front of each one.
+const port = (fallback: number) =>
   z.coerce
-    .number({ error: `${name} must be a port number` })
-    .int(`${name} must be a whole number`)
-    .min(1, `${name} must be 1-65535`)
-    .max(65_535, `${name} must be 1-65535`)
+    .number({ error: 'must be a port number (1-65535)' })
+    .int('must be a whole number (1-65535)')
+    .min(1, 'must be 1-65535')
+    .max(65_535, 'must be 1-65535')
     .default(fallback);
 
 const StackEnv = z.object({
-  HOIST_S3_PORT: port('HOIST_S3_PORT', 4569),
-  HOIST_SQS_PORT: port('HOIST_SQS_PORT', 4576),
-  HOIST_EDGE_PORT: port('HOIST_EDGE_PORT', 8787),
-  HOIST_EDGE_INSPECTOR_PORT: port('HOIST_EDGE_INSPECTOR_PORT', 9229),
-  HOIST_FLEET_HEALTH_PORT: port('HOIST_FLEET_HEALTH_PORT', 9464),
+  HOIST_S3_PORT: port(4569),
+  HOIST_SQS_PORT: port(4576),
+  HOIST_EDGE_PORT: port(8787),
+  HOIST_EDGE_INSPECTOR_PORT: port(9229),
+  HOIST_FLEET_HEALTH_PORT: port(9464),
   /** Where objects, secrets and workerd state are kept between runs. */
-  HOIST_DATA_DIR: z.string().min(1).default('.data'),
-  HOIST_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'HOIST_BUCKET must be a valid bucket name').default('hoist'),
+  HOIST_DATA_DIR: z.string().min(1, 'must not be empty').default('.data'),
+  HOIST_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid bucket name').default('hoist'),
   /** The owner the printed local token speaks for. */
   HOIST_LOCAL_OWNER: z.string().default('local-dev'),
 });

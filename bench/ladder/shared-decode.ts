@@ -7,9 +7,9 @@ import { renditionArgs } from '../../worker-fleet/src/transcode/transcode.js';
 /**
  * The other way to keep one encoder process per rung without decoding the source once per
  * rung: one decoder scales the source to every rung and feeds each rung's encoder raw frames
- * through a named pipe. Measured beside the fleet so the choice stays backed by figures: the
- * copies through the pipes cost about what the saved decodes do, and every rung then moves at
- * the pace of the slowest encoder, so the lowest rung is no longer playable early.
+ * through a named pipe. Measured beside the fleet so the choice stays backed by figures: it
+ * saves the repeated decodes, less the copies through the pipes, but every rung then moves at
+ * the pace of the slowest encoder, so the lowest rung is playable only when the ladder ends.
  */
 export async function runSharedDecode(
   ffmpeg: string,

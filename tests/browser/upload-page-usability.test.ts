@@ -167,10 +167,9 @@ describe('the upload page without a mouse, on a phone-sized screen', () => {
     const { page } = await fx.open({ width: 375, height: 812 });
     await page.getByText(/^Accepted:/).waitFor({ timeout: 15_000 });
     await emulateNetwork(page, { uploadBytesPerSecond: 2_000_000 });
-    // Asked for well before the key press: playwright takes a moment to start intercepting the
-    // file chooser, and one that opens before then is lost.
+    // Asked for before any key press: waiting for it turns on Chromium's file chooser
+    // interception, which the key presses below, sent after it on the same session, find in place.
     const chooser = page.waitForEvent('filechooser', { timeout: 30_000 });
-    await page.waitForTimeout(200);
     // A control by its text, anything else by its id.
     const focused = () =>
       page.evaluate(() => {

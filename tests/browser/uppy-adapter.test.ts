@@ -1,60 +1,48 @@
 import { readdirSync } from 'node:fs';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MiB } from '@hoist/shared';
-import { launchChromium, type TestBrowser } from '../support/chromium.js';
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
-import { serveBundledPage, type BundledPage } from '../support/bundled-page.js';
-import { multipartUploadsDir, openMultipartUploads, startTestStack, storedSourceSha256, type TestStack } from '../support/test-stack.js';
-import type { ApiCall, UploadReport, UploadRequest } from './uppy-page/main.js';
+import { startBundledPageFixture, type BundledPageFixture } from '../support/bundled-page.js';
+import { multipartUploadsDir, openMultipartUploads, storedSourceSha256 } from '../support/test-stack.js';
+import type { UploadReport, UploadRequest } from './uppy-page/main.js';
+import { describeApiCall, type ApiCall } from './uppy-page/page-support.js';
 
-let stack: TestStack | undefined;
-/** Between the edge's signed URLs and the S3 emulator; passes everything unless a test says otherwise. */
-let proxy: FaultProxy | undefined;
-let browser: TestBrowser | undefined;
-let served: BundledPage | undefined;
-let page: Page;
-const pageProblems: string[] = [];
+let fx: BundledPageFixture;
 
 beforeAll(async () => {
-  stack = await startTestStack({ fleet: false, s3Front: async (endpoint) => (proxy = await startFaultProxy(endpoint)) });
-  served = await serveBundledPage(new URL('./uppy-page/main.ts', import.meta.url), 'Uppy through Hoist');
-  browser = await launchChromium();
-  page = await browser.browser.newPage();
-  page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
-  page.on('console', (message) => message.type() === 'error' && pageProblems.push(`console: ${message.text()}`));
-  await page.goto(served.url);
-  await page.waitForFunction('window.uppyTest !== undefined', undefined, { timeout: 30_000 });
+  fx = await startBundledPageFixture(new URL('./uppy-page/main.ts', import.meta.url), 'Uppy through Hoist');
+  await fx.page.waitForFunction('window.uppyTest !== undefined', undefined, { timeout: 30_000 });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await served?.close();
-  await stack?.stop();
+  await fx?.stop();
 });
 
 /** Runs one upload in the page, bounded: a hung upload fails the test rather than the suite. */
 async function uploadInPage(request: Omit<UploadRequest, 'endpoint' | 'token'>, timeoutMs = 120_000): Promise<UploadReport> {
-  const args = JSON.stringify({ ...request, endpoint: stack!.apiUrl, token: stack!.token });
+  const args = JSON.stringify({ ...request, endpoint: fx.stack.apiUrl, token: fx.stack.token });
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`upload in the page took over ${timeoutMs / 1000} s; ${pageProblems.join('; ')}`)), timeoutMs);
+    timer = setTimeout(() => reject(new Error(`upload in the page took over ${timeoutMs / 1000} s; ${fx.problems.join('; ')}`)), timeoutMs);
   });
   try {
     // A string, so the test runner's transforms never touch code that runs in the page.
-    return await Promise.race([page.evaluate(`window.uppyTest.upload(${args})`) as Promise<UploadReport>, timeout]);
+    return await Promise.race([fx.page.evaluate(`window.uppyTest.upload(${args})`) as Promise<UploadReport>, timeout]);
   } finally {
     clearTimeout(timer);
   }
 }
 
-/**
- * The API calls the adapter made for the page's last upload: `procedure`,
- * `uploads.create:<mode>[:<checksum>]`, or `uploads.signParts:<first>-<last>`.
- */
+/** The upload succeeded, and S3 stores exactly the bytes the page handed Uppy as `name`. */
+async function expectStored(report: UploadReport, name: string): Promise<void> {
+  expect(report.failed, fx.problems.join('\n')).toEqual([]);
+  expect(report.successful).toHaveLength(1);
+  expect(await storedSourceSha256(fx.stack, report.successful[0]!.key, name)).toBe(report.sha256);
+}
+
+/** The API calls the adapter made for the page's last upload, as `describeApiCall` puts them. */
 async function apiCalls(): Promise<string[]> {
-  const calls = (await page.evaluate('window.uppyTest.apiCalls()')) as ApiCall[];
-  return calls.map((c) => [c.procedure, c.mode, c.checksum, c.parts].filter(Boolean).join(':'));
+  const calls = (await fx.page.evaluate('window.uppyTest.apiCalls()')) as ApiCall[];
+  return calls.map(describeApiCall);
 }
 
 /**
@@ -63,8 +51,8 @@ async function apiCalls(): Promise<string[]> {
  */
 function notePendingAt(partNumber: number, then: (put: { partNumber: number; attempt: number }) => 'pass' | 'fail' = () => 'pass') {
   const seen: string[][] = [];
-  proxy!.setRule((put) => {
-    if (put.partNumber === partNumber && put.attempt === 1) seen.push(readdirSync(multipartUploadsDir(stack!)));
+  fx.proxy.setRule((put) => {
+    if (put.partNumber === partNumber && put.attempt === 1) seen.push(readdirSync(multipartUploadsDir(fx.stack)));
     return then(put);
   });
   return seen;
@@ -77,30 +65,29 @@ function notePendingAt(partNumber: number, then: (put: { partNumber: number; att
 async function pendingAfterAbort(): Promise<string[]> {
   const deadline = Date.now() + 15_000;
   while (!(await apiCalls()).includes('uploads.abort') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-  let pending = await openMultipartUploads(stack!);
+  let pending = await openMultipartUploads(fx.stack);
   while (pending.length > 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 100));
-    pending = await openMultipartUploads(stack!);
+    pending = await openMultipartUploads(fx.stack);
   }
   return pending;
 }
 
 describe('Uppy with @uppy/aws-s3 uploading through the Hoist adapter, in Chromium', () => {
-  beforeEach(() => proxy!.setRule(() => 'pass'));
+  beforeEach(() => fx.proxy.setRule(() => 'pass'));
 
   it('uploads a three-part file and S3 stores exactly its bytes', async () => {
     const size = 12 * MiB + 12_345;
     const report = await uploadInPage({ name: 'uppy clip.mp4', type: 'video/mp4', size });
-    expect(report.failed, pageProblems.join('\n')).toEqual([]);
+    await expectStored(report, 'uppy clip.mp4');
     expect(report.completeEvents).toBe(1);
     expect(report.partsUploaded).toEqual([1, 2, 3]);
     expect(report.progressMax).toBe(size);
     const [uploaded] = report.successful;
     // Uppy's key is the Hoist video id; its upload URL the video's status query.
     expect(uploaded?.key).toMatch(/^[0-9a-z]{26}$/);
-    expect(uploaded?.uploadURL).toBe(`${stack!.apiUrl}/trpc/videos.status?input=${encodeURIComponent(JSON.stringify({ videoId: uploaded?.key }))}`);
-    expect(await storedSourceSha256(stack!, uploaded!.key, 'uppy clip.mp4')).toBe(report.sha256);
-    expect(await openMultipartUploads(stack!)).toEqual([]);
+    expect(uploaded?.uploadURL).toBe(`${fx.stack.apiUrl}/trpc/videos.status?input=${encodeURIComponent(JSON.stringify({ videoId: uploaded?.key }))}`);
+    expect(await openMultipartUploads(fx.stack)).toEqual([]);
     // Each part's SHA-256 is signed into its URL (the default): the first part alone, so it
     // starts at once, and the next ones together, hashed while the first is sent.
     expect(await apiCalls()).toEqual(['uploads.create:multipart:sha256', 'uploads.signParts:1-1', 'uploads.signParts:2-3', 'uploads.complete']);
@@ -108,26 +95,23 @@ describe('Uppy with @uppy/aws-s3 uploading through the Hoist adapter, in Chromiu
 
   it('sends a file smaller than one part as Hoist\'s single signed PUT, confirmed by complete', async () => {
     const report = await uploadInPage({ name: 'short.mp4', type: 'video/mp4', size: MiB + 3 });
-    expect(report.failed, pageProblems.join('\n')).toEqual([]);
+    await expectStored(report, 'short.mp4');
     expect(report.partsUploaded).toEqual([1]);
-    expect(await storedSourceSha256(stack!, report.successful[0]!.key, 'short.mp4')).toBe(report.sha256);
     expect(await apiCalls()).toEqual(['uploads.create:single:sha256', 'uploads.signParts:1-1', 'uploads.complete']);
   });
 
   it('without checksums, signs up to 100 parts in one call ahead of need', async () => {
     const size = 56 * MiB + 1;
     const report = await uploadInPage({ name: 'plain.mp4', type: 'video/mp4', size, checksums: false });
-    expect(report.failed, pageProblems.join('\n')).toEqual([]);
+    await expectStored(report, 'plain.mp4');
     expect(report.partsUploaded).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
-    expect(await storedSourceSha256(stack!, report.successful[0]!.key, 'plain.mp4')).toBe(report.sha256);
     expect(await apiCalls()).toEqual(['uploads.create:multipart', 'uploads.signParts:1-12', 'uploads.complete']);
   });
 
   it('with checksums, hashes the next eight parts while Uppy sends and signs them in one call', async () => {
     const report = await uploadInPage({ name: 'hashed.mp4', type: 'video/mp4', size: 48 * MiB });
-    expect(report.failed, pageProblems.join('\n')).toEqual([]);
+    await expectStored(report, 'hashed.mp4');
     expect(report.partsUploaded).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    expect(await storedSourceSha256(stack!, report.successful[0]!.key, 'hashed.mp4')).toBe(report.sha256);
     // Part 6 handed out leaves four signed ahead: the next batch (here only part 10) is started.
     expect(await apiCalls()).toEqual([
       'uploads.create:multipart:sha256',
@@ -140,10 +124,9 @@ describe('Uppy with @uppy/aws-s3 uploading through the Hoist adapter, in Chromiu
 
   it('pauses and resumes (ListParts is missing locally: the parts this page saw stored are kept)', async () => {
     const report = await uploadInPage({ name: 'paused.mp4', type: 'video/mp4', size: 11 * MiB, after: { parts: 1, action: 'pause' } });
-    expect(report.failed, pageProblems.join('\n')).toEqual([]);
+    await expectStored(report, 'paused.mp4');
     expect(report.partsUploaded[0]).toBe(1);
     expect(report.partsUploaded.at(-1)).toBe(3);
-    expect(await storedSourceSha256(stack!, report.successful[0]!.key, 'paused.mp4')).toBe(report.sha256);
     // Resuming asks which parts S3 holds (NOT_IMPLEMENTED here); the URLs signed ahead still
     // serve. Parts 2-3 are signed while part 1 is sent, before or after the pause.
     expect((await apiCalls()).sort()).toEqual(
@@ -153,12 +136,11 @@ describe('Uppy with @uppy/aws-s3 uploading through the Hoist adapter, in Chromiu
 
   it('retried after a part failed, it resumes the same upload with a fresh URL for that part', async () => {
     // Uppy tries a part four times on a 5xx or network error; then the file fails until retried.
-    proxy!.setRule(({ partNumber, attempt }) => (partNumber === 2 && attempt <= 4 ? 'fail' : 'pass'));
-    const putsBefore = proxy!.puts.length;
+    fx.proxy.setRule(({ partNumber, attempt }) => (partNumber === 2 && attempt <= 4 ? 'fail' : 'pass'));
+    const putsBefore = fx.proxy.puts.length;
     const report = await uploadInPage({ name: 'retried.mp4', type: 'video/mp4', size: 13 * MiB, retryFailed: true });
+    await expectStored(report, 'retried.mp4');
     expect(report.errors).toHaveLength(1);
-    expect(report.failed, pageProblems.join('\n')).toEqual([]);
-    expect(await storedSourceSha256(stack!, report.successful[0]!.key, 'retried.mp4')).toBe(report.sha256);
     // Part 2 is signed again for the retry; ListParts is NOT_IMPLEMENTED here, so the part this
     // page saw stored (part 1) is what Uppy is told S3 holds.
     expect(await apiCalls()).toEqual([
@@ -169,15 +151,14 @@ describe('Uppy with @uppy/aws-s3 uploading through the Hoist adapter, in Chromiu
       'uploads.signParts:2-2',
       'uploads.complete',
     ]);
-    expect(proxy!.puts.slice(putsBefore).map((p) => `${p.partNumber}:${p.status}`)).toEqual(['1:200', '2:500', '2:500', '2:500', '2:500', '2:200', '3:200']);
+    expect(fx.proxy.puts.slice(putsBefore).map((p) => `${p.partNumber}:${p.status}`)).toEqual(['1:200', '2:500', '2:500', '2:500', '2:500', '2:200', '3:200']);
   });
 
   it('paused while its upload is being created, it resumes that same upload', async () => {
     const report = await uploadInPage({ name: 'paused early.mp4', type: 'video/mp4', size: 6 * MiB, whileCreating: 'pause' });
-    expect(report.failed, pageProblems.join('\n')).toEqual([]);
-    expect(await storedSourceSha256(stack!, report.successful[0]!.key, 'paused early.mp4')).toBe(report.sha256);
+    await expectStored(report, 'paused early.mp4');
     expect(await apiCalls()).toEqual(['uploads.create:multipart:sha256', 'uploads.signParts:1-1', 'uploads.signParts:2-2', 'uploads.complete']);
-    expect(await openMultipartUploads(stack!)).toEqual([]);
+    expect(await openMultipartUploads(fx.stack)).toEqual([]);
   });
 
   it('refuses what the edge refuses, with the edge\'s reason, and an empty file', async () => {
@@ -187,16 +168,16 @@ describe('Uppy with @uppy/aws-s3 uploading through the Hoist adapter, in Chromiu
     const empty = await uploadInPage({ name: 'empty.mp4', type: 'video/mp4', size: 0 });
     expect(empty.successful).toEqual([]);
     expect(empty.failed.join('\n')).toContain('Hoist takes files of 1 byte or more');
-    expect(await openMultipartUploads(stack!)).toEqual([]);
+    expect(await openMultipartUploads(fx.stack)).toEqual([]);
   });
 
   it('cancelling leaves no multipart upload behind', async () => {
     const seen = notePendingAt(1);
-    const putsBefore = proxy!.puts.length;
+    const putsBefore = fx.proxy.puts.length;
     const report = await uploadInPage({ name: 'cancelled.mp4', type: 'video/mp4', size: 16 * MiB, after: { parts: 1, action: 'cancel' } });
     expect(report.cancelled).toBe(true);
     expect(report.successful).toEqual([]);
-    expect(seen[0]).toContain(proxy!.puts[putsBefore]?.uploadId);
+    expect(seen[0]).toContain(fx.proxy.puts[putsBefore]?.uploadId);
     expect(await pendingAfterAbort()).toEqual([]);
     // Parts 2-4 are hashed while part 1 is sent; whether they are signed before the cancel lands is a race.
     const calls = (await apiCalls()).filter((c) => c !== 'uploads.signParts:2-4');
@@ -205,11 +186,11 @@ describe('Uppy with @uppy/aws-s3 uploading through the Hoist adapter, in Chromiu
 
   it('a failed upload whose file is then removed is aborted, though Uppy keeps failed ones for a retry', async () => {
     const seen = notePendingAt(2, ({ partNumber }) => (partNumber === 2 ? 'fail' : 'pass'));
-    const putsBefore = proxy!.puts.length;
+    const putsBefore = fx.proxy.puts.length;
     const report = await uploadInPage({ name: 'failed.mp4', type: 'video/mp4', size: 11 * MiB, removeFailed: true });
     expect(report.successful).toEqual([]);
     expect(report.failed).toHaveLength(1);
-    expect(seen[0]).toContain(proxy!.puts[putsBefore]?.uploadId);
+    expect(seen[0]).toContain(fx.proxy.puts[putsBefore]?.uploadId);
     expect(await pendingAfterAbort()).toEqual([]);
     expect((await apiCalls()).filter((c) => c === 'uploads.abort')).toHaveLength(1);
   });

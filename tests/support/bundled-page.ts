@@ -5,6 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import type { Page } from 'playwright-core';
+import { launchChromium } from './chromium.js';
+import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
+import { startTestStack, type TestStack } from './test-stack.js';
 
 export interface BundledPage {
   url: string;
@@ -50,4 +54,47 @@ export async function serveBundledPage(entry: URL, title: string): Promise<Bundl
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+export interface BundledPageFixture {
+  /** The stack without the fleet. */
+  stack: TestStack;
+  /** Between the edge's signed URLs and the S3 emulator; passes everything until told otherwise. */
+  proxy: FaultProxy;
+  /** One Chromium page, loaded from the bundled module. */
+  page: Page;
+  /** What the page threw or logged as an error, in order, for failure messages. */
+  problems: string[];
+  /** Closes the browser, the page's server and the stack. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The local stack (no fleet) with a fault proxy in front of S3, `entry` bundled and served as
+ * by `serveBundledPage`, and a headless Chromium page loaded from it. If any part fails to
+ * start, what did start is stopped again.
+ */
+export async function startBundledPageFixture(entry: URL, title: string): Promise<BundledPageFixture> {
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const next of stops.splice(0).reverse()) await next();
+  };
+  try {
+    let proxy: FaultProxy | undefined;
+    const stack = await startTestStack({ fleet: false, s3Front: async (endpoint) => (proxy = await startFaultProxy(endpoint)) });
+    stops.push(() => stack.stop());
+    const served = await serveBundledPage(entry, title);
+    stops.push(() => served.close());
+    const chromium = await launchChromium();
+    stops.push(() => chromium.close());
+    const page = await chromium.browser.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => message.type() === 'error' && problems.push(`console: ${message.text()}`));
+    await page.goto(served.url, { timeout: 30_000 });
+    return { stack, proxy: proxy!, page, problems, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }

@@ -11,7 +11,7 @@ export interface TestBrowser {
 /**
  * Headless Chromium with a throwaway profile (playwright makes one per launch and removes it
  * on close; it refuses a `--user-data-dir` switch). The background-networking switches keep it
- * from reaching for Google's services, which this machine's closed network refuses.
+ * from reaching for Google's services, which tests have no use for and a closed network refuses.
  */
 export async function launchChromium(): Promise<TestBrowser> {
   const browser = await chromium.launch({

@@ -5,8 +5,6 @@ import AwsS3 from '@uppy/aws-s3';
 import { hoistAwsS3Options } from '@hoist/client/uppy';
 import { randomBytes, recordingFetch, sha256Hex, type ApiCall } from './page-support.js';
 
-export type { ApiCall } from './page-support.js';
-
 export interface UploadRequest {
   endpoint: string;
   token: string;

@@ -23,6 +23,11 @@ export interface ApiCall {
   parts?: string;
 }
 
+/** A call as the tests compare it: `procedure`, `uploads.create:<mode>[:<checksum>]`, or `uploads.signParts:<first>-<last>`. */
+export function describeApiCall(call: ApiCall): string {
+  return [call.procedure, call.mode, call.checksum, call.parts].filter(Boolean).join(':');
+}
+
 /** The global fetch, pushing every API call onto `calls` (and telling `onCall`) before it is sent. */
 export function recordingFetch(calls: ApiCall[], onCall: (call: ApiCall) => void = () => {}): typeof fetch {
   return async (input, init) => {
