@@ -16,7 +16,6 @@ export interface FleetInstanceSettings {
   AWS_REGION: string;
   JOB_CONCURRENCY: string;
   VISIBILITY_TIMEOUT_SECONDS: string;
-  DRAIN_SECONDS: string;
 }
 
 /**

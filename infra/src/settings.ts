@@ -1,7 +1,8 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { z } from 'zod';
 import { describeZodError } from '@hoist/shared';
-import type { AppDefaults } from './app-defaults.js';
+import { EDGE_DEFAULTS } from '../../edge/src/config.js';
+import { FLEET_DEFAULTS } from '../../worker-fleet/src/fleet/config.js';
 
 const SECONDS_PER_DAY = 86_400;
 /** SQS's own ceiling for a visibility timeout: 12 hours. */
@@ -25,97 +26,98 @@ const optionalText = z
  * The deployment's choices, given as CDK context (`npm run synth -- -c key=value`, or `-c` on
  * the CDK CLI). Everything has a default except what only the deployer can know; account and
  * region are never needed here, so the template synthesises offline and deploys anywhere.
+ * Settings the fleet or the edge also read take their defaults from those parsers' own
+ * constants, so the queue, the instances and the bucket cannot drift from what the code does.
  */
-function contextSchema(defaults: AppDefaults) {
-  return z
-    .object({
-      /** CloudFormation stack name, also the start of the bucket's name. Default `Hoist`. */
-      stackName: z
-        .string()
-        .regex(/^[A-Za-z][A-Za-z0-9-]{0,29}$/, 'stackName must be a letter then up to 29 letters, digits or hyphens')
-        .default('Hoist'),
-      /** Browser origins allowed to PUT parts to and GET renditions from the bucket, comma-separated. Default `*`. */
-      allowedOrigins: z
-        .string()
-        .default('*')
-        .transform((list) => list.split(',').map((item) => item.trim()).filter(Boolean))
-        .refine((origins) => origins.length > 0, 'allowedOrigins must name at least one origin (or *)')
-        .refine(
-          (origins) => origins.every((origin) => origin === '*' || /^https?:\/\/[^/\s]+$/.test(origin)),
-          'allowedOrigins must be origins like https://app.example.com (scheme and host, no path), or *',
-        ),
-      /** EC2 instance type of the fleet. Default `c7i.xlarge` (4 vCPUs: ffmpeg is CPU-bound). */
-      instanceType: z
-        .string()
-        .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: 'instanceType must be an EC2 instance type such as c7i.xlarge', abort: true })
-        // The release carries x86-64 ffmpeg and ffprobe builds inside node_modules.
-        .refine(
-          (type) => new ec2.InstanceType(type).architecture === ec2.InstanceArchitecture.X86_64,
-          'instanceType must be x86-64: the release ships x86-64 ffmpeg builds',
-        )
-        .default('c7i.xlarge'),
-      /** Fewest fleet instances. At least 1: backlog per instance has no value with none in service. Default 1. */
-      minInstances: whole('minInstances', 1, 1000, 1),
-      /** Most fleet instances. Default 4. */
-      maxInstances: whole('maxInstances', 1, 1000, 4),
-      /** Root volume of each instance, which holds the source and its renditions while a job runs. Default 100 GiB. */
-      scratchVolumeGiB: whole('scratchVolumeGiB', 20, 16_384, 100),
-      /** Jobs each instance runs at once (the fleet's JOB_CONCURRENCY), and the backlog per instance scaling aims at. */
-      jobConcurrency: whole('jobConcurrency', 1, 64, defaults.jobConcurrency),
-      /** Seconds a received job stays hidden (the fleet's VISIBILITY_TIMEOUT_SECONDS), on the queue and the instances alike. */
-      visibilityTimeoutSeconds: whole('visibilityTimeoutSeconds', 30, MAX_VISIBILITY_TIMEOUT_SECONDS, defaults.visibilityTimeoutSeconds),
-      /** Receives before a job message moves to the dead-letter queue. Default 5. */
-      maxReceiveCount: whole('maxReceiveCount', 1, 1000, 5),
-      /**
-       * Days after which S3 aborts a multipart upload nobody completed. Default: one day past the
-       * edge's upload-token lifetime, so no upload that could still be resumed is ever dropped.
-       */
-      abortIncompleteUploadsAfterDays: whole(
-        'abortIncompleteUploadsAfterDays',
-        1,
-        3650,
-        Math.ceil(defaults.uploadTtlSeconds / SECONDS_PER_DAY) + 1,
+const SettingsSchema = z
+  .object({
+    /** CloudFormation stack name, also the start of the bucket's name. Default `Hoist`. */
+    stackName: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9-]{0,29}$/, 'stackName must be a letter then up to 29 letters, digits or hyphens')
+      .default('Hoist'),
+    /** Browser origins allowed to PUT parts to and GET renditions from the bucket, comma-separated. Default `*`. */
+    allowedOrigins: z
+      .string()
+      .default('*')
+      .transform((list) => list.split(',').map((item) => item.trim()).filter(Boolean))
+      .refine((origins) => origins.length > 0, 'allowedOrigins must name at least one origin (or *)')
+      .refine(
+        (origins) => origins.every((origin) => origin === '*' || /^https?:\/\/[^/\s]+$/.test(origin)),
+        'allowedOrigins must be origins like https://app.example.com (scheme and host, no path), or *',
       ),
-      /** Address the alarms email, once the subscription is confirmed. Optional. */
-      alarmEmail: optionalText.pipe(z.email('alarmEmail must be an email address').optional()),
-      /** EC2 key pair for SSH to fleet instances. Optional; needs sshCidr. */
-      sshKeyName: optionalText,
-      /** Network allowed to reach port 22 when sshKeyName is set, e.g. 203.0.113.0/24. */
-      sshCidr: optionalText.pipe(z.cidrv4('sshCidr must be an IPv4 CIDR such as 203.0.113.0/24').optional()),
-    })
-    .refine((s) => s.maxInstances >= s.minInstances, { message: 'maxInstances must be at least minInstances', path: ['maxInstances'] })
-    .refine((s) => (s.sshKeyName === undefined) === (s.sshCidr === undefined), {
-      message: 'set sshKeyName and sshCidr together',
-      path: ['sshCidr'],
-    });
-}
+    /** EC2 instance type of the fleet. Default `c7i.xlarge` (4 vCPUs: ffmpeg is CPU-bound). */
+    instanceType: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: 'instanceType must be an EC2 instance type such as c7i.xlarge', abort: true })
+      // The release carries x86-64 ffmpeg and ffprobe builds inside node_modules.
+      .refine(
+        (type) => new ec2.InstanceType(type).architecture === ec2.InstanceArchitecture.X86_64,
+        'instanceType must be x86-64: the release ships x86-64 ffmpeg builds',
+      )
+      .default('c7i.xlarge'),
+    /** Fewest fleet instances. At least 1: backlog per instance has no value with none in service. Default 1. */
+    minInstances: whole('minInstances', 1, 1000, 1),
+    /** Most fleet instances. Default 4. */
+    maxInstances: whole('maxInstances', 1, 1000, 4),
+    /** Root volume of each instance, which holds the source and its renditions while a job runs. Default 100 GiB. */
+    scratchVolumeGiB: whole('scratchVolumeGiB', 20, 16_384, 100),
+    /** Jobs each instance runs at once (the fleet's JOB_CONCURRENCY), and the backlog per instance scaling aims at. */
+    jobConcurrency: whole('jobConcurrency', 1, 64, FLEET_DEFAULTS.JOB_CONCURRENCY),
+    /** Seconds a received job stays hidden (the fleet's VISIBILITY_TIMEOUT_SECONDS), on the queue and the instances alike. */
+    visibilityTimeoutSeconds: whole('visibilityTimeoutSeconds', 30, MAX_VISIBILITY_TIMEOUT_SECONDS, FLEET_DEFAULTS.VISIBILITY_TIMEOUT_SECONDS),
+    /** Receives before a job message moves to the dead-letter queue. Default 5. */
+    maxReceiveCount: whole('maxReceiveCount', 1, 1000, 5),
+    /**
+     * Days after which S3 aborts a multipart upload nobody completed. Default: one day past the
+     * edge's upload-token lifetime, so no upload that could still be resumed is ever dropped.
+     */
+    abortIncompleteUploadsAfterDays: whole(
+      'abortIncompleteUploadsAfterDays',
+      1,
+      3650,
+      Math.ceil(EDGE_DEFAULTS.UPLOAD_TTL_SECONDS / SECONDS_PER_DAY) + 1,
+    ),
+    /** Address the alarms email, once the subscription is confirmed. Optional. */
+    alarmEmail: optionalText.pipe(z.email('alarmEmail must be an email address').optional()),
+    /** EC2 key pair for SSH to fleet instances. Optional; needs sshCidr. */
+    sshKeyName: optionalText,
+    /** Network allowed to reach port 22 when sshKeyName is set, e.g. 203.0.113.0/24. */
+    sshCidr: optionalText.pipe(z.cidrv4('sshCidr must be an IPv4 CIDR such as 203.0.113.0/24').optional()),
+  })
+  .refine((s) => s.maxInstances >= s.minInstances, { message: 'maxInstances must be at least minInstances', path: ['maxInstances'] })
+  .refine((s) => (s.sshKeyName === undefined) === (s.sshCidr === undefined), {
+    message: 'set sshKeyName and sshCidr together',
+    path: ['sshCidr'],
+  });
 
-export type HoistSettings = z.infer<ReturnType<typeof contextSchema>> & {
-  /** The fleet's DRAIN_SECONDS default: not a deployment choice, passed to the instances as it is. */
-  drainSeconds: number;
-};
+export type HoistSettings = z.infer<typeof SettingsSchema>;
 
 export class SettingsError extends Error {
   override name = 'SettingsError';
 }
 
 /**
- * Parses the deployment's context once; a bad value fails with a message naming its key.
+ * Parses the deployment's context once; a bad value fails with a message naming its key and
+ * quoting what was given.
  * `given` are the keys the deployer passed (`-c key=value`): one that is no setting, such as a
  * misspelt `maxInstance`, is refused rather than left to fall back to its default unnoticed.
  * (Context from the CDK CLI also carries the CLI's own keys, so only `given` is checked.)
  */
-export function readSettings(context: (key: string) => unknown, defaults: AppDefaults, given: readonly string[] = []): HoistSettings {
-  const schema = contextSchema(defaults);
-  const keys = Object.keys(schema.shape);
+export function readSettings(context: (key: string) => unknown, given: readonly string[] = []): HoistSettings {
+  const keys = Object.keys(SettingsSchema.shape);
   const unknown = given.filter((key) => !keys.includes(key));
   if (unknown.length > 0) {
     throw new SettingsError(`infra context is invalid: ${unknown.map((key) => `${key}: not a setting`).join('; ')} (settings: ${keys.join(', ')})`);
   }
   const raw = Object.fromEntries(keys.map((key) => [key, context(key)]).filter(([, value]) => value !== undefined));
-  const result = schema.safeParse(raw);
+  const result = SettingsSchema.safeParse(raw);
   if (!result.success) {
-    throw new SettingsError(`infra context is invalid: ${describeZodError(result.error)}`);
+    const issues = result.error.issues.map((issue) => {
+      const value = raw[String(issue.path[0])];
+      return value === undefined ? issue : { ...issue, message: `${issue.message} (got ${JSON.stringify(value)})` };
+    });
+    throw new SettingsError(`infra context is invalid: ${describeZodError(new z.ZodError(issues))}`);
   }
-  return { ...result.data, drainSeconds: defaults.drainSeconds };
+  return result.data;
 }

@@ -1,6 +1,4 @@
 import { App } from 'aws-cdk-lib';
-import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { readAppDefaults } from './app-defaults.js';
 import { HoistStack } from './hoist-stack.js';
 import { findLeastPrivilegeViolations, type CfnTemplate } from './least-privilege.js';
 import { readSettings } from './settings.js';
@@ -19,7 +17,6 @@ export interface SynthOptions {
 
 export interface SynthResult {
   stack: HoistStack;
-  assembly: CloudAssembly;
   /** The synthesised CloudFormation template and its path. */
   template: CfnTemplate;
   templatePath: string;
@@ -29,7 +26,7 @@ export interface SynthResult {
 export function synthesizeHoist(options: SynthOptions): SynthResult {
   // The CDK CLI passes its own context in CDK_CONTEXT_JSON, which App reads itself.
   const app = new App({ outdir: options.outdir, context: options.context ?? {} });
-  const settings = readSettings((key) => app.node.tryGetContext(key), readAppDefaults(), Object.keys(options.context ?? {}));
+  const settings = readSettings((key) => app.node.tryGetContext(key), Object.keys(options.context ?? {}));
   const stack = new HoistStack(app, settings.stackName, {
     settings,
     lambdaZipPath: options.lambdaZip(),
@@ -42,5 +39,5 @@ export function synthesizeHoist(options: SynthOptions): SynthResult {
   if (violations.length > 0) {
     throw new Error(`the template grants more than it needs:\n${violations.map((v) => `  ${v}`).join('\n')}`);
   }
-  return { stack, assembly, template, templatePath: artifact.templateFullPath };
+  return { stack, template, templatePath: artifact.templateFullPath };
 }

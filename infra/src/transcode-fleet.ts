@@ -61,7 +61,6 @@ export class TranscodeFleet extends Construct {
         AWS_REGION: Aws.REGION,
         JOB_CONCURRENCY: String(settings.jobConcurrency),
         VISIBILITY_TIMEOUT_SECONDS: String(settings.visibilityTimeoutSeconds),
-        DRAIN_SECONDS: String(settings.drainSeconds),
       }),
       role: this.role.role,
       securityGroup: this.securityGroup,

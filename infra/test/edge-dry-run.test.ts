@@ -19,8 +19,8 @@ const FREE_PLAN_LIMIT_BYTES = 3 * 1024 * 1024;
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 // What CI learns before anyone deploys: each environment's bundle builds offline, and its size.
-describe.each(['dev', 'production'])('wrangler deploy --dry-run --env %s', (environment) => {
-  it('builds the Worker bundle with that environment`s settings', async () => {
+describe.each(['dev', 'production'])('wrangler deploy --dry-run --env %s', { timeout: 120_000 }, (environment) => {
+  it("builds the Worker bundle with that environment's settings", async () => {
     const outdir = join(scratch, environment);
     const { stdout, stderr } = await promisify(execFile)(
       process.execPath,

@@ -117,7 +117,7 @@ describe('the Hoist stack', () => {
     });
   });
 
-  it('hides a job for the fleet heartbeat`s visibility timeout and dead-letters it after five receives', () => {
+  it("hides a job for the fleet heartbeat's visibility timeout and dead-letters it after five receives", () => {
     const [dlqId] = Object.keys(resourcesOfType(template, 'AWS::SQS::Queue')).filter((id) => id.startsWith('JobsDeadLetterQueue'));
     template.hasResourceProperties('AWS::SQS::Queue', {
       VisibilityTimeout: fleetDefaults.VISIBILITY_TIMEOUT_SECONDS,
@@ -136,7 +136,8 @@ describe('the Hoist stack', () => {
     expect(text).toMatch(/export S3_BUCKET='\{Ref UploadsBucket[^}]+\}'/);
     expect(text).toContain("export AWS_REGION='{Ref AWS::Region}'");
     expect(text).toContain(`export VISIBILITY_TIMEOUT_SECONDS='${fleetDefaults.VISIBILITY_TIMEOUT_SECONDS}'`);
-    expect(text).toContain(`export DRAIN_SECONDS='${fleetDefaults.DRAIN_SECONDS}'`);
+    // DRAIN_SECONDS is no deployment choice: the fleet's own default applies.
+    expect(text).not.toContain('export DRAIN_SECONDS');
     expect(text).toContain(`export JOB_CONCURRENCY='${fleetDefaults.JOB_CONCURRENCY}'`);
   });
 
@@ -253,7 +254,7 @@ describe('deployment choices', () => {
     [{ sshKeyName: 'ops' }, 'sshCidr: set sshKeyName and sshCidr together'],
     [{ stackName: 'hoist_prod' }, 'stackName'],
     [{ instanceType: 'c7g.xlarge' }, 'instanceType: instanceType must be x86-64'],
-    [{ instanceType: 'xlarge' }, 'instanceType: instanceType must be an EC2 instance type'],
+    [{ instanceType: 'xlarge' }, 'instanceType: instanceType must be an EC2 instance type such as c7i.xlarge (got "xlarge")'],
     [{ sshKeyName: 'ops', sshCidr: '203.0.113.0/33' }, 'sshCidr: sshCidr must be an IPv4 CIDR'],
     [{ alarmEmail: 'ops-at-example.com' }, 'alarmEmail: alarmEmail must be an email address'],
     [{ maxInstance: '10' }, 'maxInstance: not a setting'],

@@ -4,14 +4,13 @@ import { findLeastPrivilegeViolations, type CfnTemplate } from '../src/least-pri
 const bucketArn = { 'Fn::GetAtt': ['Bucket', 'Arn'] };
 const objects = (pattern: string) => ({ 'Fn::Join': ['', [bucketArn, `/${pattern}`]] });
 
-/** A template holding one identity policy with the given statements. */
-function policyWith(...statements: unknown[]): CfnTemplate {
-  return {
-    Resources: {
-      Grants: { Type: 'AWS::IAM::Policy', Properties: { PolicyDocument: { Version: '2012-10-17', Statement: statements } } },
-    },
-  };
+/** A template holding one resource, `Subject`, of type `type`. */
+function templateWith(type: string, properties: Record<string, unknown>): CfnTemplate {
+  return { Resources: { Subject: { Type: type, Properties: properties } } };
 }
+
+/** A template holding one identity policy with the given statements. */
+const policyWith = (...statements: unknown[]) => templateWith('AWS::IAM::Policy', { PolicyDocument: { Version: '2012-10-17', Statement: statements } });
 
 describe('findLeastPrivilegeViolations', () => {
   it('accepts named actions on a prefix of a bucket, a whole queue, and a conditioned ListBucket', () => {
@@ -55,7 +54,7 @@ describe('findLeastPrivilegeViolations', () => {
     ['anything, written as a bare wildcard pattern', 'arn:*', 'outside any concrete resource'],
   ])('reports a wildcard over %s', (_, resource, problem) => {
     expect(findLeastPrivilegeViolations(policyWith({ Effect: 'Allow', Action: 's3:GetObject', Resource: resource }))).toEqual([
-      expect.stringMatching(new RegExp(`^Grants \\(AWS::IAM::Policy\\) statement 1: resource .* ${problem}`)),
+      expect.stringMatching(new RegExp(`^Subject \\(AWS::IAM::Policy\\) statement 1: resource .* ${problem}`)),
     ]);
   });
 
@@ -73,61 +72,43 @@ describe('findLeastPrivilegeViolations', () => {
   });
 
   it('lets Deny statements use wildcards: they only take away', () => {
-    const template: CfnTemplate = {
-      Resources: {
-        TlsOnly: {
-          Type: 'AWS::S3::BucketPolicy',
-          Properties: {
-            PolicyDocument: {
-              Statement: [{ Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:*', Resource: [bucketArn, objects('*')], Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
-            },
-          },
-        },
+    const template = templateWith('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: [{ Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:*', Resource: [bucketArn, objects('*')], Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
       },
-    };
+    });
     expect(findLeastPrivilegeViolations(template)).toEqual([]);
   });
 
   it('reports a resource policy that allows everyone', () => {
-    const template: CfnTemplate = {
-      Resources: {
-        Open: { Type: 'AWS::SQS::QueuePolicy', Properties: { PolicyDocument: { Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': ['Queue', 'Arn'] } }] } } },
-      },
-    };
+    const template = templateWith('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': ['Queue', 'Arn'] } }] },
+    });
     expect(findLeastPrivilegeViolations(template)).toEqual([expect.stringContaining('every principal')]);
   });
 
   it('reports managed policies, which the template cannot show to be narrow', () => {
-    const template: CfnTemplate = {
-      Resources: {
-        Role: {
-          Type: 'AWS::IAM::Role',
-          Properties: {
-            AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'lambda.amazonaws.com' } }] },
-            ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AWSLambdaBasicExecutionRole']] }],
-          },
-        },
-      },
-    };
+    const template = templateWith('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'lambda.amazonaws.com' } }] },
+      ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AWSLambdaBasicExecutionRole']] }],
+    });
     expect(findLeastPrivilegeViolations(template)).toEqual([expect.stringContaining('managed policies')]);
   });
 
   it('reports a role anyone may assume', () => {
-    const template: CfnTemplate = {
-      Resources: { Role: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: '*' } }] } } } },
-    };
+    const template = templateWith('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: '*' } }] },
+    });
     expect(findLeastPrivilegeViolations(template)).toEqual([expect.stringContaining('other than an AWS service')]);
   });
 
   it('reports a service permission to invoke a Lambda that does not name its source', () => {
-    const template: CfnTemplate = {
-      Resources: { Invoke: { Type: 'AWS::Lambda::Permission', Properties: { Action: 'lambda:InvokeFunction', FunctionName: 'f', Principal: 's3.amazonaws.com' } } },
-    };
+    const template = templateWith('AWS::Lambda::Permission', { Action: 'lambda:InvokeFunction', FunctionName: 'f', Principal: 's3.amazonaws.com' });
     expect(findLeastPrivilegeViolations(template)).toEqual([expect.stringContaining('SourceArn and SourceAccount')]);
   });
 
   it('reports policies on resource types it does not know, rather than passing them unchecked', () => {
-    const template: CfnTemplate = { Resources: { Key: { Type: 'AWS::KMS::Key', Properties: { KeyPolicy: { Statement: [] } } } } };
+    const template = templateWith('AWS::KMS::Key', { KeyPolicy: { Statement: [] } });
     expect(findLeastPrivilegeViolations(template)).toEqual([expect.stringContaining('KeyPolicy')]);
   });
 });

@@ -33,7 +33,7 @@ describe('synthesizeHoist', () => {
 
   it('reports a bad setting before asking for the Lambda bundle', () => {
     const lambdaZip = vi.fn(() => standInLambdaZip(dir));
-    expect(() => synthesizeHoist({ outdir: join(dir, 'bad'), context: { maxInstances: 'zero' }, lambdaZip })).toThrow('maxInstances: maxInstances must be a number');
+    expect(() => synthesizeHoist({ outdir: join(dir, 'bad'), context: { maxInstances: 'zero' }, lambdaZip })).toThrow('maxInstances: maxInstances must be a number (got "zero")');
     expect(lambdaZip).not.toHaveBeenCalled();
   });
 });

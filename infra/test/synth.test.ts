@@ -12,7 +12,8 @@ const outdir = mkdtempSync(join(tmpdir(), 'hoist-synth-'));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 // `npm run synth` itself: bundles the real Lambda, synthesises offline, checks least privilege.
-describe('npm run synth', () => {
+// Each test runs a child process, so each gets as long as that process does, whichever config runs it.
+describe('npm run synth', { timeout: 120_000 }, () => {
   it('writes a deployable cloud assembly with the bundled Lambda, without any AWS account', async () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
@@ -33,7 +34,7 @@ describe('npm run synth', () => {
   });
 
   it.each([
-    [['-c', 'maxInstances=zero'], 'synth failed: infra context is invalid: maxInstances: maxInstances must be a number'],
+    [['-c', 'maxInstances=zero'], 'synth failed: infra context is invalid: maxInstances: maxInstances must be a number (got "zero")'],
     [['-c', 'maxInstance=10'], 'synth failed: infra context is invalid: maxInstance: not a setting'],
     [['-c', 'maxInstances'], 'synth failed: -c takes key=value, got "maxInstances"'],
   ])('stops on %j with one line naming it, before bundling anything', async (args, message) => {

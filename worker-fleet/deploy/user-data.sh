@@ -24,7 +24,8 @@ node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(
 
 id hoist >/dev/null 2>&1 || useradd --system --home /opt/hoist --shell /usr/sbin/nologin hoist
 mkdir -p /opt/hoist /etc/hoist /var/tmp/hoist
-curl -fsSL "$HOIST_RELEASE_URL" | tar -xz -C /opt/hoist
+curl -fsSL "$HOIST_RELEASE_URL" | tar -xz -C /opt/hoist \
+  || { echo "could not install the release from HOIST_RELEASE_URL=${HOIST_RELEASE_URL}" >&2; exit 1; }
 chown -R hoist:hoist /opt/hoist /var/tmp/hoist
 
 cat > /etc/hoist/fleet.env <<ENV

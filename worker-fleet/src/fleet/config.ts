@@ -10,11 +10,10 @@ const count = (name: string, fallback: number) =>
     .min(1, `${name} must be at least 1`)
     .default(fallback);
 
-/** Defaults the infrastructure sizes itself by (queue visibility, instance drain, scaling target). */
+/** Defaults the infrastructure sizes itself by (scaling target, queue visibility timeout). */
 export const FLEET_DEFAULTS = {
   JOB_CONCURRENCY: 1,
   VISIBILITY_TIMEOUT_SECONDS: 120,
-  DRAIN_SECONDS: 60,
 } as const;
 
 const FleetEnv = z.object({
@@ -48,7 +47,7 @@ const FleetEnv = z.object({
   /** Loopback port of the health and metrics endpoint; 0 picks a free one. Default 9464. */
   HEALTH_PORT: z.coerce.number({ error: 'HEALTH_PORT must be a port number' }).int().min(0).max(65_535).default(9464),
   /** Seconds SIGTERM waits for running jobs before releasing them. Default 60. */
-  DRAIN_SECONDS: count('DRAIN_SECONDS', FLEET_DEFAULTS.DRAIN_SECONDS),
+  DRAIN_SECONDS: count('DRAIN_SECONDS', 60),
 });
 
 export type FleetConfig = z.infer<typeof FleetEnv>;
