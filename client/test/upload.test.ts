@@ -68,6 +68,27 @@ describe('uploading files through the edge to the S3 emulator', () => {
     expect(await storedSha256(stack.bucketUrl, sourceKey(result.videoId, 'small.mp4'))).toBe(await fileSha256(small));
   });
 
+  /**
+   * Uploads `small` through an API client whose fetch is `edgeFetch` (one that can drop calls to
+   * the edge), with short backoffs.
+   */
+  async function uploadThrough(edgeFetch: typeof fetch, options: { contentType?: string; onEvent?: (e: UploadEvent) => void } = {}) {
+    const source = await fileSource(small, options.contentType);
+    const transport = nodeHttpTransport({ maxSockets: 4 });
+    const upload = startUpload(source, {
+      endpoint: stack.apiUrl,
+      api: createApiClient({ endpoint: stack.apiUrl, token: stack.token, fetch: edgeFetch }),
+      transport,
+      resumeStore: fileResumeStore(join(dir, 'state')),
+      retry: { baseDelayMs: 20, maxDelayMs: 200 },
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    });
+    return upload.done.finally(async () => {
+      transport.close();
+      await source.close?.();
+    });
+  }
+
   it('keeps going when the edge cannot be reached to sign part URLs for a moment', async () => {
     // The first two signing calls never reach the edge, as when the network drops.
     let signCalls = 0;
@@ -76,20 +97,7 @@ describe('uploading files through the edge to the S3 emulator', () => {
       return fetch(input, init);
     };
     const retries: UploadEvent[] = [];
-    const source = await fileSource(small);
-    const transport = nodeHttpTransport({ maxSockets: 4 });
-    const upload = startUpload(source, {
-      endpoint: stack.apiUrl,
-      api: createApiClient({ endpoint: stack.apiUrl, token: stack.token, fetch: flakyFetch }),
-      transport,
-      resumeStore: fileResumeStore(join(dir, 'state')),
-      retry: { baseDelayMs: 20, maxDelayMs: 200 },
-      onEvent: (e) => e.kind === 'retry' && retries.push(e),
-    });
-    const result = await upload.done.finally(async () => {
-      transport.close();
-      await source.close?.();
-    });
+    const result = await uploadThrough(flakyFetch, { onEvent: (e) => e.kind === 'retry' && retries.push(e) });
     expect(signCalls).toBeGreaterThan(2);
     expect(retries.some((e) => e.kind === 'retry' && e.reason.includes('signing its URL failed'))).toBe(true);
     expect(await storedSha256(stack.bucketUrl, sourceKey(result.videoId, 'small.mp4'))).toBe(await fileSha256(small));
@@ -101,26 +109,11 @@ describe('uploading files through the edge to the S3 emulator', () => {
       if (String(input).includes('uploads.create') && ++createCalls === 1) throw new TypeError('fetch failed');
       return fetch(input, init);
     };
-    const start = async (contentType?: string) => {
-      const source = await fileSource(small, contentType);
-      const transport = nodeHttpTransport({ maxSockets: 4 });
-      const upload = startUpload(source, {
-        endpoint: stack.apiUrl,
-        api: createApiClient({ endpoint: stack.apiUrl, token: stack.token, fetch: flakyFetch }),
-        transport,
-        resumeStore: fileResumeStore(join(dir, 'state')),
-        retry: { baseDelayMs: 20, maxDelayMs: 200 },
-      });
-      return upload.done.finally(async () => {
-        transport.close();
-        await source.close?.();
-      });
-    };
-    const result = await start();
+    const result = await uploadThrough(flakyFetch);
     expect(createCalls).toBe(2);
     expect(await storedSha256(stack.bucketUrl, sourceKey(result.videoId, 'small.mp4'))).toBe(await fileSha256(small));
 
-    const refused = await start('text/plain').catch((error: unknown) => error);
+    const refused = await uploadThrough(flakyFetch, { contentType: 'text/plain' }).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(UploadError);
     expect(refused).toMatchObject({ code: 'rejected', message: expect.stringMatching(/^the edge refused the upload: .*text\/plain is not accepted/) });
     expect(createCalls).toBe(3);
