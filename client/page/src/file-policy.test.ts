@@ -19,7 +19,10 @@ describe('policyProblem', () => {
     expect(policyProblem({ name: 'raw.xyz', size: 1, type: '' }, policy)).toContain('its type can’t be told from its name');
     expect(policyProblem({ name: 'empty.mp4', size: 0, type: 'video/mp4' }, policy)).toBe('“empty.mp4” is empty: choose a file with a video in it.');
     expect(policyProblem({ name: 'big.mp4', size: 10 * 1024 * 1024 + 1, type: 'video/mp4' }, policy)).toBe(
-      '“big.mp4” is too large: 10.0 MiB, and the limit here is 10.0 MiB.',
+      '“big.mp4” is too large: 10,485,761 bytes, and the limit here is 10,485,760 bytes.',
+    );
+    expect(policyProblem({ name: 'bigger.mp4', size: 12 * 1024 * 1024, type: 'video/mp4' }, policy)).toBe(
+      '“bigger.mp4” is too large: 12.0 MiB, and the limit here is 10.0 MiB.',
     );
   });
 

@@ -28,7 +28,10 @@ export function policyProblem(file: PickedFile, policy: UploadPolicyOutput): str
   }
   if (file.size === 0) return `“${file.name}” is empty: choose a file with a video in it.`;
   if (file.size > policy.maxUploadBytes) {
-    return `“${file.name}” is too large: ${formatBytes(file.size)}, and the limit here is ${formatBytes(policy.maxUploadBytes)}.`;
+    // Just over the limit, both round to the same figure: exact bytes then show the difference.
+    const exact = formatBytes(file.size) === formatBytes(policy.maxUploadBytes);
+    const show = (bytes: number) => (exact ? `${bytes.toLocaleString('en')} bytes` : formatBytes(bytes));
+    return `“${file.name}” is too large: ${show(file.size)}, and the limit here is ${show(policy.maxUploadBytes)}.`;
   }
   return null;
 }
