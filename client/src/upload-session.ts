@@ -329,6 +329,10 @@ export class Upload {
       const { signed } = signing;
       // A retry after the buffer was let go reads the part again.
       let body: Uint8Array<ArrayBuffer> | undefined = part.body ?? (await this.#source.read(part.start, part.end));
+      // Stopped or aborted while the URL or the bytes were on their way: no new PUT may start, as
+      // an abort waits only for the PUTs already under way before S3 drops the upload.
+      if (this.#gate) continue;
+      if (this.#halt.signal.aborted) throw this.#halt.signal.reason;
       const controller = new AbortController();
       this.#attempts.add(controller);
       let stall = setTimeout(() => controller.abort(new Error(`no progress for ${stallMs / 1000} s`)), stallMs);

@@ -163,7 +163,15 @@ describe('uploading files through the edge to the S3 emulator', () => {
     let videoId = '';
     let partsDone = 0;
     const upload = await uploadFile(small, options({ concurrency: 1, progressIntervalMs: 0, onEvent: (e) => e.kind === 'created' && (videoId = e.videoId), onProgress: (p) => (partsDone = p.partsDone) }));
-    while (partsDone < 1) await new Promise((r) => setTimeout(r, 20));
+    // Bounded, and ended by the upload itself finishing or failing first, whose outcome then shows.
+    let settled = false;
+    void upload.done.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    for (const deadline = Date.now() + 60_000; partsDone < 1 && !settled && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+    expect(settled ? await upload.done.then((r) => `done: ${JSON.stringify(r)}`, (e: unknown) => `failed: ${String(e)}`) : 'running').toBe('running');
+    expect(partsDone).toBeGreaterThanOrEqual(1);
     await upload.abort();
     await expect(upload.done).rejects.toMatchObject({ code: 'aborted' });
     expect(videoId).not.toBe('');
