@@ -157,26 +157,27 @@ describe('the fleet process against the SQS and S3 emulators', () => {
   it('a consumer killed mid-job: after the visibility timeout another one completes the video, once', async () => {
     const doomed = await startFleet({ VISIBILITY_TIMEOUT_SECONDS: '3' });
     const job = await queueJob();
-    await doomed.waitFor(/"message":"probed"/);
+    // Each wait fits inside the test's own timeout, so a stuck step is named with the fleet's output.
+    await doomed.waitFor(/"message":"probed"/, 30_000);
     // The whole process group, ffmpeg included, as when a machine dies.
     process.kill(-doomed.child.pid!, 'SIGKILL');
     await doomed.exited;
 
     const survivor = await startFleet({ VISIBILITY_TIMEOUT_SECONDS: '3' });
     await survivor.waitFor(new RegExp(`"message":"job started","videoId":"${job.videoId}".*"receiveCount":"2"`), 30_000);
-    await survivor.waitFor(new RegExp(`"message":"job finished","videoId":"${job.videoId}","outcome":"ready"`), 120_000);
+    await survivor.waitFor(new RegExp(`"message":"job finished","videoId":"${job.videoId}","outcome":"ready"`), 45_000);
     const manifest = VideoManifest.parse(await (await fetch(`${s3Emulator.bucketUrl}/${outputKeys.manifest(job.videoId)}`)).json());
 
     // SQS delivers at least once: the same message again is acknowledged without encoding.
     await sqs.send(new SendMessageCommand({ QueueUrl: sqsEmulator.queueUrl, MessageBody: JSON.stringify(job) }));
-    await survivor.waitFor(new RegExp(`"message":"job finished","videoId":"${job.videoId}","outcome":"duplicate"`));
+    await survivor.waitFor(new RegExp(`"message":"job finished","videoId":"${job.videoId}","outcome":"duplicate"`), 20_000);
     const after = VideoManifest.parse(await (await fetch(`${s3Emulator.bucketUrl}/${outputKeys.manifest(job.videoId)}`)).json());
     expect(after.timings.finishedAt).toBe(manifest.timings.finishedAt);
 
     const health = (await (await fetch(`http://127.0.0.1:${survivor.healthPort}/healthz`)).json()) as Record<string, unknown>;
     expect(health).toMatchObject({ ok: true, running: 0, done: 2, failed: 0 });
     expect(await (await fetch(`http://127.0.0.1:${survivor.healthPort}/metrics`)).text()).toContain('hoist_jobs_total{outcome="done"} 2');
-  });
+  }, 150_000);
 
   it('a message that is not a job goes to the dead-letter queue, not round and round', async () => {
     const fleet = await startFleet();
