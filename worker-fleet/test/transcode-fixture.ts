@@ -20,6 +20,8 @@ export interface TranscodeFixture {
   status(videoId: string): Promise<VideoStatusDocument>;
   /** An output document or file, read anonymously from the emulator. */
   fetchOutput(key: string): Promise<Response>;
+  /** Stores `body` under an output key as it is, as a broken earlier run might have. */
+  putOutput(key: string, body: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -55,6 +57,9 @@ export async function startTranscodeFixture(ladder: number[]): Promise<Transcode
       const key = sourceKey('alice', videoId, name);
       await s3.send(new PutObjectCommand({ Bucket: 'hoist', Key: key, Body: body }));
       return { kind: 'transcode', version: 1, videoId, owner: 'alice', bucket: 'hoist', key, size: body.length, etag: 'e1', sequencer: '1', eventTime: new Date().toISOString() };
+    },
+    async putOutput(key, body) {
+      await s3.send(new PutObjectCommand({ Bucket: 'hoist', Key: key, Body: body }));
     },
     async status(videoId) {
       return VideoStatusDocument.parse(await (await fetchOutput(outputKeys.status(videoId))).json());

@@ -48,6 +48,16 @@ describe('runTranscodeJob with real ffmpeg and the S3 emulator', () => {
     expect(await runTranscodeJob(job, fx.deps)).toBe('duplicate');
   });
 
+  it('runs a job whose status document an earlier, killed run left cut short', async () => {
+    const clip = join(fx.dir, 'cut.mp4');
+    await makeTestClip(clip, { width: 320, height: 240, seconds: 1 });
+    const job = await fx.jobFor('cut.mp4', await readFile(clip));
+    await fx.putOutput(outputKeys.status(job.videoId), '{"state":"proc');
+
+    expect(await runTranscodeJob(job, fx.deps)).toBe('ready');
+    expect(await fx.status(job.videoId)).toMatchObject({ state: 'ready' });
+  });
+
   it('ends a text file named .mp4 as failed, with a reason', async () => {
     const textPath = join(fx.dir, 'notes.mp4');
     await writeFile(textPath, 'these are my notes, not a video\n'.repeat(100));

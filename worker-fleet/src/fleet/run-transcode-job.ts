@@ -50,7 +50,7 @@ const PROGRESS = { probed: 0.05, transcoded: 0.9 } as const;
  */
 export async function runTranscodeJob(job: TranscodeJob, deps: TranscodeJobDeps, signal?: AbortSignal): Promise<JobOutcome> {
   const { store, logger } = deps;
-  const existing = VideoStatusDocument.safeParse(await store.getJson(outputKeys.status(job.videoId)));
+  const existing = VideoStatusDocument.safeParse(await previousStatus(store, job.videoId, logger));
   if (existing.success && existing.data.state === 'ready' && existing.data.sourceEtag === job.etag) {
     logger.info('already ready from this source; nothing to do', { videoId: job.videoId });
     return 'duplicate';
@@ -187,4 +187,19 @@ async function publishRendition(
     bytes: result.bytes,
     segments: result.segmentFiles.length,
   };
+}
+
+/**
+ * The video's status document as the last run left it, or null. One that is not JSON (cut short:
+ * a store without atomic PUTs, such as the local emulator, keeps what a killed process sent) says
+ * nothing about the video; this run writes it anew rather than failing on it at every delivery.
+ */
+async function previousStatus(store: TranscodeJobDeps['store'], videoId: string, logger: TranscodeJobDeps['logger']): Promise<unknown> {
+  try {
+    return await store.getJson(outputKeys.status(videoId));
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    logger.warn('status document is not JSON; writing it anew', { videoId, error: error.message });
+    return null;
+  }
 }
