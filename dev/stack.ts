@@ -104,8 +104,8 @@ export async function startStack(config: StackConfig, options: StackOptions = {}
         S3_SECRET_ACCESS_KEY: S3_EMULATOR_CREDENTIALS.secretAccessKey,
         JWT_SECRET: secrets.jwtSecret,
         UPLOAD_TOKEN_SECRET: secrets.uploadTokenSecret,
-        // The emulator serves objects without auth, standing in for a CDN in front of renditions/.
-        PUBLIC_BASE_URL: s3.bucketUrl,
+        // No PUBLIC_BASE_URL: renditions stay private, as in production by default, and players
+        // read them through the edge's signed /play route. Tests of a CDN set it in edgeVars.
         ...options.edgeVars,
       },
       ...(options.output ? { output: options.output } : {}),

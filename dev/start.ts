@@ -30,6 +30,7 @@ async function main(): Promise<void> {
       'Hoist is running on loopback:',
       `  upload page (static assets)       ${stack.apiUrl}/`,
       `  edge API (wrangler dev, workerd)  ${stack.apiUrl}/trpc`,
+      `  playback (signed, private bucket) ${stack.apiUrl}/play/<video>/...  (videos.status and the CLI hand these URLs out)`,
       `  S3 emulator                       ${stack.s3Endpoint}  bucket "${stack.bucket}"  (objects in ${join(config.dataDir, 's3')})`,
       `  SQS emulator                      ${stack.sqsEndpoint}  queue "${config.queueName}" (dead letters: "${config.queueName}-dlq")`,
       '  S3-event bridge                   S3 emulator events -> Lambda handler -> job queue',
