@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VideoManifest } from '@hoist/shared';
 import { REPO_ROOT } from '../../dev/stack.js';
 import { decodeFully, makeTestClip, probeStreams } from '../support/clips.js';
-import { startTestStack, type TestStack } from '../support/test-stack.js';
+import { playlistUris } from '../support/playlists.js';
+import { readStoredObject, startTestStack, storedSourceSha256, type TestStack } from '../support/test-stack.js';
 
 let stack: TestStack;
 let dir: string;
@@ -40,19 +41,26 @@ describe('one video end to end: hoist upload -> S3 -> event -> SQS -> fleet -> s
     const videoId = /uploaded .* as video ([0-9a-z]{26})/.exec(stdout)?.[1];
     const masterUrl = /^ready: (\S+)$/m.exec(stdout)?.[1];
     expect(videoId, stdout).toBeDefined();
-    expect(masterUrl).toBe(`${stack.bucketUrl}/renditions/${videoId}/master.m3u8`);
+    // The bucket is private: the CLI hands out the edge's signed playback URL.
+    expect(masterUrl).toMatch(new RegExp(`^${stack.apiUrl}/play/${videoId}/\\d+/[\\w-]+/master\\.m3u8$`));
 
-    // The stored source is exactly the bytes uploaded.
-    const source = await fetch(`${stack.bucketUrl}/uploads/${stack.owner}/${videoId}/${encodeURIComponent('test pattern.mp4')}`);
-    const hash = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-    expect(hash(new Uint8Array(await source.arrayBuffer()))).toBe(hash(await readFile(clip)));
+    // The stored source is exactly the bytes uploaded (read with a signed GET, as S3 requires).
+    expect(await storedSourceSha256(stack, videoId!, 'test pattern.mp4')).toBe(createHash('sha256').update(await readFile(clip)).digest('hex'));
 
-    // The master playlist lists every rendition, and each one decodes.
+    // The master playlist lists every rendition by a relative path under the signed /play URL;
+    // each media playlist names its segments by presigned S3 URLs only, and each one decodes.
     const master = await (await fetch(masterUrl!)).text();
-    const variants = master.split('\n').filter((line) => line.endsWith('.m3u8'));
+    const variants = playlistUris(master);
     expect(variants.sort()).toEqual(['240p/index.m3u8', '360p/index.m3u8']);
     for (const variant of variants) {
       const url = new URL(variant, masterUrl).href;
+      expect(url.startsWith(masterUrl!.replace('master.m3u8', ''))).toBe(true);
+      const segments = playlistUris(await (await fetch(url)).text());
+      expect(segments.length).toBeGreaterThan(0);
+      for (const segment of segments) {
+        expect(segment).toMatch(new RegExp(`^${stack.bucketUrl}/renditions/${videoId}/${variant.split('/')[0]}/[\\w.-]+\\?X-Amz-Algorithm=AWS4-HMAC-SHA256&`));
+        expect(new URL(segment).searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+      }
       await decodeFully(url);
       const video = (await probeStreams(url)).find((s) => s.codec_type === 'video');
       expect(video?.codec_name).toBe('h264');
@@ -61,7 +69,7 @@ describe('one video end to end: hoist upload -> S3 -> event -> SQS -> fleet -> s
     const streams = await probeStreams(masterUrl!);
     expect(streams.filter((s) => s.codec_type === 'video').map((s) => s.height).sort()).toEqual([240, 360]);
 
-    const manifest = VideoManifest.parse(await (await fetch(`${stack.bucketUrl}/renditions/${videoId}/manifest.json`)).json());
+    const manifest = VideoManifest.parse(JSON.parse(new TextDecoder().decode(await readStoredObject(stack, `renditions/${videoId}/manifest.json`))));
     expect(manifest.source.size).toBe((await readFile(clip)).length);
   });
 });

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AwsClient } from 'aws4fetch';
 import { freePort } from '../../dev/ports.js';
+import { S3_EMULATOR_CREDENTIALS } from '../../dev/s3-emulator.js';
 import { startStack, type RunningStack, type StackOptions } from '../../dev/stack.js';
 import { silentLogger } from '../../worker-fleet/src/logger.js';
 
@@ -61,11 +63,22 @@ export async function startTestStack(options: {
   }
 }
 
+const emulatorClient = new AwsClient({ ...S3_EMULATOR_CREDENTIALS, service: 's3', region: 'us-east-1' });
+
+/**
+ * Reads one stored object from the S3 emulator with a SigV4-signed GET, as any S3 reader must
+ * (the bucket is private, as in AWS). Throws unless S3 answers 200.
+ */
+export async function readStoredObject(stack: Pick<TestStack, 'bucketUrl'>, key: string): Promise<Uint8Array> {
+  const response = await emulatorClient.fetch(`${stack.bucketUrl}/${key.split('/').map(encodeURIComponent).join('/')}`);
+  if (!response.ok) throw new Error(`GET ${key}: HTTP ${response.status} ${await response.text()}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
 /** SHA-256 (hex) of the source object stored for `videoId`, read back from the emulator. */
 export async function storedSourceSha256(stack: TestStack, videoId: string, fileName: string): Promise<string> {
-  const response = await fetch(`${stack.bucketUrl}/uploads/${stack.owner}/${videoId}/${encodeURIComponent(fileName)}`);
-  if (!response.ok) throw new Error(`source of ${videoId}: HTTP ${response.status}`);
-  return createHash('sha256').update(new Uint8Array(await response.arrayBuffer())).digest('hex');
+  const bytes = await readStoredObject(stack, `uploads/${stack.owner}/${videoId}/${fileName}`);
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** Where the S3 emulator keeps one folder per multipart upload still open (none before the first). */
