@@ -1,8 +1,11 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { EventEmitter } from 'node:events';
-import { multipartAbortMiddleware } from './s3-emulator-abort.js';
+import type { EventEmitter } from 'node:events';
+import { AtomicFilesystemStore } from './s3-emulator/atomic-store.js';
+import { corsConfigXml } from './s3-emulator/cors.js';
+import type { KoaMiddleware, StoreLike } from './s3-emulator/s3rver-internals.js';
+import { strictS3Layer } from './s3-emulator/strict-layer.js';
 
 // s3rver is CommonJS without types.
 const S3rver = createRequire(import.meta.url)('@20minutes/s3rver') as new (options: Record<string, unknown>) => S3rverInstance;
@@ -12,32 +15,23 @@ interface S3rverInstance extends EventEmitter {
   close(): Promise<void>;
   middleware: unknown[];
   httpServer?: import('node:http').Server;
-  store: Parameters<typeof multipartAbortMiddleware>[0];
+  store: StoreLike & { deleteSubresource(bucket: string, key: undefined, type: 'cors'): Promise<void> };
+  context: { store: unknown };
 }
 
-/** The emulator's fixed credentials; it checks SigV4 signatures made with them. */
+/** The emulator's fixed credentials; every request must be signed with them. */
 export const S3_EMULATOR_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
-
-/** Browsers PUT parts cross-origin and must be able to read each part's ETag. */
-const CORS_CONFIG = `<CORSConfiguration>
-  <CORSRule>
-    <AllowedOrigin>*</AllowedOrigin>
-    <AllowedMethod>GET</AllowedMethod>
-    <AllowedMethod>HEAD</AllowedMethod>
-    <AllowedMethod>PUT</AllowedMethod>
-    <AllowedMethod>POST</AllowedMethod>
-    <AllowedMethod>DELETE</AllowedMethod>
-    <AllowedHeader>*</AllowedHeader>
-    <ExposeHeader>ETag</ExposeHeader>
-    <MaxAgeSeconds>3000</MaxAgeSeconds>
-  </CORSRule>
-</CORSConfiguration>`;
 
 export interface S3EmulatorOptions {
   port: number;
   /** Where objects are kept on disk; they survive restarts. */
   directory: string;
   bucket: string;
+  /**
+   * Origins whose pages may call the bucket from a browser (PUT parts, read the ETag, GET
+   * renditions), as the bucket's CORS rules in AWS. Default none.
+   */
+  corsOrigins?: readonly string[];
 }
 
 export interface S3Emulator {
@@ -51,22 +45,28 @@ export interface S3Emulator {
 }
 
 /**
- * Starts `@20minutes/s3rver` on loopback with the bucket and its CORS rules in place, plus
- * AbortMultipartUpload, which it lacks (see s3-emulator-abort.ts). ListParts stays missing, as
- * on some S3-compatible stores: clients fall back to their own record of finished parts.
+ * Starts `@20minutes/s3rver` on loopback with the bucket and its CORS rules in place, behind the
+ * strict layer (s3-emulator/strict-layer.ts) that makes it refuse what S3 refuses: unsigned
+ * requests, corrupted or cut-off bodies, failed preconditions. docs/local-s3.md lists what it
+ * reproduces and what it does not.
  */
 export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emulator> {
   await mkdir(options.directory, { recursive: true });
+  const origins = options.corsOrigins ?? [];
   const server = new S3rver({
     address: '127.0.0.1',
     port: options.port,
     directory: options.directory,
     silent: true,
-    configureBuckets: [{ name: options.bucket, configs: [CORS_CONFIG] }],
+    configureBuckets: [{ name: options.bucket, configs: origins.length ? [corsConfigXml(origins)] : [] }],
   });
-  // Just before the router (the last middleware), after s3rver's request parsing.
-  server.middleware.splice(server.middleware.length - 1, 0, multipartAbortMiddleware(server.store));
+  const staging = `${options.directory.replace(/\/+$/, '')}.incoming`;
+  server.store = server.context.store = new AtomicFilesystemStore(options.directory, staging) as unknown as S3rverInstance['store'];
+  // Just before the router (the last middleware), after the emulator's logging and XML replies.
+  server.middleware.splice(server.middleware.length - 1, 0, strictS3Layer() satisfies KoaMiddleware);
   const address = await server.run();
+  // Rules kept from an earlier run with other origins must not outlive them.
+  if (!origins.length) await server.store.deleteSubresource(options.bucket, undefined, 'cors').catch(() => {});
   const endpoint = `http://127.0.0.1:${address.port}`;
   return {
     endpoint,
@@ -76,6 +76,7 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emu
     stop: async () => {
       server.httpServer?.closeAllConnections();
       await server.close();
+      await rm(staging, { recursive: true, force: true });
     },
   };
 }
