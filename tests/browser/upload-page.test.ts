@@ -111,6 +111,16 @@ describe('the upload page', () => {
     await playRung('240p', 240);
     await playRung('360p', 360);
 
+    // The bucket is private: the player read the playlists through the edge's signed /play route
+    // and every rendition object by a presigned S3 URL, never anonymously.
+    const fetched = await page.evaluate(() => performance.getEntriesByType('resource').map((entry) => entry.name));
+    const playlists = fetched.filter((url) => url.endsWith('.m3u8'));
+    const playRoot = new RegExp(`^${fx.stack.apiUrl}/play/${videoId}/\\d+/[\\w-]+/`);
+    expect(playlists.map((url) => url.replace(playRoot, '')).sort()).toEqual(['240p/index.m3u8', '360p/index.m3u8', 'master.m3u8']);
+    const renditionObjects = fetched.filter((url) => url.includes(`/renditions/${videoId}/`));
+    expect(renditionObjects.filter((url) => url.includes('/segment_')).length).toBeGreaterThanOrEqual(2);
+    for (const url of renditionObjects) expect(new URL(url).searchParams.get('X-Amz-Signature'), url).toMatch(/^[0-9a-f]{64}$/);
+
     await video.evaluate((v: HTMLVideoElement) => v.pause());
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'upload-page-ready-desktop.png'), fullPage: true });
     await page.setViewportSize({ width: 375, height: 812 });
