@@ -32,5 +32,8 @@ describe('local stack settings', () => {
     expect(readStackConfig({ HOIST_S3_PORT: '5000', LADDER: '480' }, '/repo')).toMatchObject({ s3Port: 5000, fleetEnv: { LADDER: '480' } });
     expect(() => readStackConfig({ HOIST_SQS_PORT: '70000' })).toThrow('HOIST_SQS_PORT: must be 1-65535');
     expect(() => readStackConfig({ HOIST_EDGE_PORT: 'eighty' })).toThrow('HOIST_EDGE_PORT: must be a port number (1-65535)');
+    expect(readStackConfig({}).corsOrigins).toEqual([]);
+    expect(readStackConfig({ HOIST_CORS_ORIGINS: 'http://localhost:3000, https://app.example.com' }).corsOrigins).toEqual(['http://localhost:3000', 'https://app.example.com']);
+    expect(() => readStackConfig({ HOIST_CORS_ORIGINS: 'localhost:3000' })).toThrow('HOIST_CORS_ORIGINS');
   });
 });

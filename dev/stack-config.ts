@@ -22,6 +22,12 @@ const StackEnv = z.object({
   HOIST_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid bucket name').default('hoist'),
   /** The owner the printed local token speaks for. */
   HOIST_LOCAL_OWNER: z.string().default('local-dev'),
+  /** Origins of other pages allowed to upload and play from a browser, comma-separated (the edge's own page always is). */
+  HOIST_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((list) => list.split(',').map((origin) => origin.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s*]+$/, 'must be origins such as http://localhost:3000, comma-separated'))),
 });
 
 export interface StackConfig {
@@ -34,6 +40,8 @@ export interface StackConfig {
   bucket: string;
   queueName: string;
   localOwner: string;
+  /** Origins beyond the edge's own whose pages may call the API and the bucket from a browser. */
+  corsOrigins: string[];
   /** Fleet settings passed through (LADDER, POOL_SIZE, ...). */
   fleetEnv: Record<string, string>;
 }
@@ -56,6 +64,7 @@ export function readStackConfig(env: NodeJS.ProcessEnv = process.env, cwd = proc
     bucket: c.HOIST_BUCKET,
     queueName: 'hoist-transcode-jobs',
     localOwner: c.HOIST_LOCAL_OWNER,
+    corsOrigins: c.HOIST_CORS_ORIGINS,
     fleetEnv: Object.fromEntries(passThrough.filter((k) => env[k]).map((k) => [k, env[k]!])),
   };
 }

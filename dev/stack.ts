@@ -68,7 +68,9 @@ export async function startStack(config: StackConfig, options: StackOptions = {}
     for (const stop of stops.reverse()) await stop().catch(() => {});
   };
   try {
-    const s3: S3Emulator = await startS3Emulator({ port: config.s3Port, directory: join(config.dataDir, 's3'), bucket: config.bucket });
+    // The demo page is the edge's own origin; other pages are named in the config.
+    const corsOrigins = [`http://127.0.0.1:${config.edgePort}`, `http://localhost:${config.edgePort}`, ...config.corsOrigins];
+    const s3: S3Emulator = await startS3Emulator({ port: config.s3Port, directory: join(config.dataDir, 's3'), bucket: config.bucket, corsOrigins });
     stops.push(() => s3.stop());
 
     const sqs: SqsEmulator = await startSqsEmulator({
@@ -104,6 +106,7 @@ export async function startStack(config: StackConfig, options: StackOptions = {}
         S3_SECRET_ACCESS_KEY: S3_EMULATOR_CREDENTIALS.secretAccessKey,
         JWT_SECRET: secrets.jwtSecret,
         UPLOAD_TOKEN_SECRET: secrets.uploadTokenSecret,
+        CORS_ORIGINS: corsOrigins.join(','),
         // No PUBLIC_BASE_URL: renditions stay private, as in production by default, and players
         // read them through the edge's signed /play route. Tests of a CDN set it in edgeVars.
         ...options.edgeVars,

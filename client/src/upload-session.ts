@@ -1,5 +1,5 @@
 import { TRPCClientError } from '@trpc/client';
-import { partRange, type CompletedPart, type CreateUploadOutput } from '@hoist/shared';
+import { partRange, type CompletedPart, type CreateUploadOutput, type StoredPart } from '@hoist/shared';
 import type { ApiClient } from './api-client.js';
 import { fingerprintSource } from './fingerprint.js';
 import type { PartSource } from './part-source.js';
@@ -45,7 +45,8 @@ export interface UploadOptions {
 
 export type UploadEvent =
   | { kind: 'created'; videoId: string; partCount: number; partSize: number }
-  | { kind: 'resumed'; videoId: string; partsAlreadyStored: number; source: 'listParts' | 'saved state' }
+  /** Continuing an upload S3 already holds `partsAlreadyStored` parts of (as ListParts reports). */
+  | { kind: 'resumed'; videoId: string; partsAlreadyStored: number }
   | { kind: 'retry'; partNumber: number; attempt: number; reason: string }
   | { kind: 'paused' }
   | { kind: 'continued' };
@@ -54,8 +55,16 @@ export interface UploadResult {
   videoId: string;
   size: number;
   etag: string;
-  /** SHA-256 of the file as S3 reports it: of the one part, or of the parts' digests with `-<parts>` (base64). */
+  /**
+   * The file's SHA-256 (base64), which S3 verified: set for a single-part upload, whose one part
+   * is the whole file. Absent for a multipart upload (see `compositeSha256`) or without checksums.
+   */
   sha256?: string;
+  /**
+   * A multipart upload's checksum as S3 states it (base64): the SHA-256 of the parts' SHA-256s in
+   * order, then `-<number of parts>`. It identifies this split into parts, and is not the file's SHA-256.
+   */
+  compositeSha256?: string;
   /** Parts sent by this run; fewer than `partCount` after a resume. */
   partsSent: number;
   partCount: number;
@@ -295,12 +304,13 @@ export class Upload {
     const completed = await api.uploads.complete.mutate({ uploadToken: state.uploadToken, parts }, { signal: this.#stop.signal });
     await this.#store.remove(this.#stateKey);
     const digests = parts.map((p) => p.checksum).filter((c): c is string => c !== undefined);
-    const sha = digests.length !== parts.length ? undefined : state.mode === 'single' ? digests[0] : await compositeSha256(digests);
+    const checksum =
+      digests.length !== parts.length ? {} : state.mode === 'single' ? { sha256: digests[0]! } : { compositeSha256: await compositeSha256(digests) };
     return {
       videoId: completed.videoId,
       size: completed.size,
       etag: completed.etag,
-      ...(sha ? { sha256: sha } : {}),
+      ...checksum,
       partsSent: todo.length,
       partCount: plan.partCount,
       resumed,
@@ -361,6 +371,10 @@ export class Upload {
         failure = `HTTP ${response.status}${code ? ` ${code}` : ''}`;
         if (response.status === 403 && /Request has expired/i.test(response.text)) {
           urls.invalidate(partNumber);
+        } else if (code === 'BadDigest') {
+          // S3 got other bytes than were hashed: damaged on the way (sent again, read anew), or
+          // the file is changing on disk (every try fails, and the message says so).
+          failure += ' (the bytes S3 received do not match the part\'s checksum: damaged on the way, or the file changed on disk)';
         } else if (!isRetryableStatus(response.status)) {
           throw new UploadError('part-failed', `part ${partNumber} was refused by S3: ${failure}${code === 'SignatureDoesNotMatch' ? ' (the part changed on disk, or a proxy altered it)' : ''}`);
         }
@@ -390,7 +404,12 @@ export class Upload {
     await sleep(backoffDelay(retry, attempt), this.#halt.signal);
   }
 
-  /** A saved state this upload can continue, checked against S3 where ListParts exists; else null. */
+  /**
+   * A saved state this upload can continue, or null. What S3 holds comes from ListParts, never
+   * from the saved record of finished parts: a part S3 lost or never stored is sent again, and a
+   * part it holds is not, even if the record of it was lost. The record only fills in a checksum
+   * S3 does not report (a single PUT's, which HeadObject leaves out).
+   */
   async #resumeState(checksums: boolean): Promise<ResumeState | null> {
     const saved = await this.#store.load(this.#stateKey);
     const source = this.#source;
@@ -404,23 +423,10 @@ export class Upload {
       if (saved) await this.#store.remove(this.#stateKey);
       return null;
     }
+    let held: StoredPart[];
     try {
-      const { parts } = await this.#options.api.uploads.listParts.query({ uploadToken: saved.uploadToken }, { signal: this.#stop.signal });
-      // S3 is the authority on what it holds; the saved state supplies the checksums.
-      const held = new Map(parts.map((p) => [p.partNumber, p]));
-      const kept: ResumeState['parts'] = {};
-      for (const [n, part] of Object.entries(saved.parts)) {
-        const stored = held.get(Number(n));
-        if (stored && stored.etag.replace(/"/g, '') === part.etag.replace(/"/g, '')) kept[n] = part;
-      }
-      saved.parts = kept;
-      this.#options.onEvent?.({ kind: 'resumed', videoId: saved.videoId, partsAlreadyStored: Object.keys(kept).length, source: 'listParts' });
-      return saved;
+      ({ parts: held } = await this.#options.api.uploads.listParts.query({ uploadToken: saved.uploadToken }, { signal: this.#stop.signal }));
     } catch (error) {
-      if (error instanceof TRPCClientError && error.data?.code === 'NOT_IMPLEMENTED') {
-        this.#options.onEvent?.({ kind: 'resumed', videoId: saved.videoId, partsAlreadyStored: Object.keys(saved.parts).length, source: 'saved state' });
-        return saved;
-      }
       if (error instanceof TRPCClientError && ['NOT_FOUND', 'UNAUTHORIZED', 'FORBIDDEN', 'BAD_REQUEST'].includes(String(error.data?.code))) {
         // The upload is gone or no longer ours: start afresh.
         await this.#store.remove(this.#stateKey);
@@ -428,6 +434,20 @@ export class Upload {
       }
       throw error;
     }
+    const kept: ResumeState['parts'] = {};
+    for (const part of held) {
+      const expectedSize = Math.min(saved.partSize, saved.size - (part.partNumber - 1) * saved.partSize);
+      if (part.partNumber > saved.partCount || part.size !== expectedSize) continue;
+      const etag = part.etag.replace(/"/g, '');
+      const recorded = saved.parts[part.partNumber];
+      const checksum = part.checksum ?? (recorded && recorded.etag.replace(/"/g, '') === etag ? recorded.checksum : undefined);
+      if (checksums && !checksum) continue;
+      kept[part.partNumber] = checksum ? { etag, checksum } : { etag };
+    }
+    saved.parts = kept;
+    await this.#store.save(this.#stateKey, saved);
+    this.#options.onEvent?.({ kind: 'resumed', videoId: saved.videoId, partsAlreadyStored: Object.keys(kept).length });
+    return saved;
   }
 
   async #createState(checksums: boolean): Promise<ResumeState> {

@@ -70,7 +70,7 @@ describe('the hoist CLI', () => {
     proxy.setRule(() => 'pass');
     const second = await hoist(['upload', file, '--no-wait']);
     expect(second.code, second.stderr).toBe(0);
-    expect(second.stdout).toMatch(new RegExp(`resuming video [0-9a-z]{26}: ${sentFirst.size} parts already stored \\(per saved state\\)`));
+    expect(second.stdout).toMatch(new RegExp(`resuming video [0-9a-z]{26}: ${sentFirst.size} parts already stored in S3`));
     const sentSecond = proxy.puts.filter((p) => p.status === 200).map((p) => p.partNumber);
     expect(sentSecond.filter((n) => sentFirst.has(n))).toEqual([]);
     expect(new Set([...sentFirst, ...sentSecond]).size).toBe(9);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MiB } from '@hoist/shared';
 import { startFaultProxy, type FaultProxy } from '../../tests/support/fault-proxy.js';
-import { startTestStack, type TestStack } from '../../tests/support/test-stack.js';
+import { readStoredObject, startTestStack, type TestStack } from '../../tests/support/test-stack.js';
 
 /** Writes `size` bytes of a repeatable pattern (quickly, 1 MiB at a time). */
 export async function writePatternFile(path: string, size: number, seed = 1): Promise<void> {
@@ -22,11 +22,9 @@ export async function writePatternFile(path: string, size: number, seed = 1): Pr
 
 export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-/** SHA-256 of what the bucket holds at `key` (read through the emulator's anonymous GET). */
+/** SHA-256 of what the bucket holds at `key` (a signed GET: the bucket is private). */
 export async function storedSha256(bucketUrl: string, key: string): Promise<string> {
-  const response = await fetch(`${bucketUrl}/${key.split('/').map(encodeURIComponent).join('/')}`);
-  if (!response.ok) throw new Error(`GET ${key}: ${response.status}`);
-  return createHash('sha256').update(new Uint8Array(await response.arrayBuffer())).digest('hex');
+  return sha256Hex(await readStoredObject({ bucketUrl }, key));
 }
 
 export async function fileSha256(path: string): Promise<string> {

@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MiB } from '@hoist/shared';
@@ -141,6 +141,55 @@ describe('uploading files through the edge to the S3 emulator', () => {
     expect(error).toMatchObject({ code: 'missing-etag' });
     expect((error as Error).message).toContain('ExposeHeaders: ETag');
     await (await uploadFile(small, options())).abort();
+  });
+
+  it('S3 refuses a part corrupted on the way with BadDigest; it is read and sent again, and S3 stores the file', async () => {
+    proxy.setRule(({ partNumber, attempt }) => (partNumber === 2 && attempt === 1 ? 'corrupt' : 'pass'));
+    const retries: UploadEvent[] = [];
+    const upload = await uploadFile(small, options({ onEvent: (e) => e.kind === 'retry' && retries.push(e) }));
+    const result = await upload.done;
+    const uploadId = proxy.puts.at(-1)!.uploadId;
+    expect(proxy.puts.filter((p) => p.uploadId === uploadId && p.partNumber === 2).map((p) => [p.action, p.status])).toEqual([
+      ['corrupt', 400],
+      ['pass', 200],
+    ]);
+    expect(retries).toEqual([expect.objectContaining({ partNumber: 2, reason: expect.stringContaining('HTTP 400 BadDigest') })]);
+    expect(await storedSha256(stack.bucketUrl, sourceKey(result.videoId, 'small.mp4'))).toBe(await fileSha256(small));
+  });
+
+  it('a part that S3 keeps refusing as corrupted fails the upload, saying so', async () => {
+    proxy.setRule(({ partNumber }) => (partNumber === 1 ? 'corrupt' : 'pass'));
+    const upload = await uploadFile(small, options({ retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 20 } }));
+    await expect(upload.done).rejects.toMatchObject({ code: 'part-failed', message: expect.stringMatching(/^part 1 failed after 2 tries: HTTP 400 BadDigest \(the bytes S3 received do not match/) });
+    await upload.abort();
+  });
+
+  it('resumes from what S3 holds (ListParts), not from the saved record of finished parts', async () => {
+    proxy.setRule(() => ({ delayMs: 100 }));
+    let partsDone = 0;
+    const first = await uploadFile(small, options({ concurrency: 1, progressIntervalMs: 0, onProgress: (p) => (partsDone = p.partsDone) }));
+    while (partsDone < 2) await new Promise((r) => setTimeout(r, 20));
+    await first.stop();
+    await first.done.catch(() => {});
+    const uploadId = proxy.puts.at(-1)!.uploadId;
+    const stored = proxy.puts.filter((p) => p.uploadId === uploadId && p.status === 200).map((p) => p.partNumber);
+    expect(stored.length).toBeGreaterThanOrEqual(2);
+
+    // Behind the upload's back, its record loses every part it finished and claims one S3 never took.
+    const [stateFile] = (await readdir(join(dir, 'state'))).filter((name) => name.endsWith('.json'));
+    const state = JSON.parse(await readFile(join(dir, 'state', stateFile!), 'utf8')) as { parts: Record<string, unknown> };
+    state.parts = { '5': { etag: '"0123456789abcdef0123456789abcdef"', checksum: 'A'.repeat(43) + '=' } };
+    await writeFile(join(dir, 'state', stateFile!), JSON.stringify(state));
+
+    proxy.setRule(() => 'pass');
+    const sentBefore = proxy.puts.length;
+    const events: UploadEvent[] = [];
+    const result = await (await uploadFile(small, options({ onEvent: (e) => events.push(e) }))).done;
+    const sentNow = proxy.puts.slice(sentBefore).map((p) => p.partNumber).sort((a, b) => a - b);
+    expect(sentNow).toEqual([1, 2, 3, 4, 5].filter((n) => !stored.includes(n)));
+    expect(events).toContainEqual({ kind: 'resumed', videoId: result.videoId, partsAlreadyStored: stored.length });
+    expect(result).toMatchObject({ resumed: true, partsSent: 5 - stored.length });
+    expect(await storedSha256(stack.bucketUrl, sourceKey(result.videoId, 'small.mp4'))).toBe(await fileSha256(small));
   });
 
   it('pauses and resumes', async () => {

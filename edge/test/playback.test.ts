@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { exports } from 'cloudflare:workers';
-import { AwsClient } from 'aws4fetch';
 import { newVideoId, outputKeys, type VideoStatusDocument } from '@hoist/shared';
-import { bucket, callerFor, config } from './support.js';
+import { callerFor, config, storedObject } from './support.js';
 
-const aws = new AwsClient({ accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', service: 's3', region: 'us-east-1' });
 const put = async (key: string, body: string | Uint8Array<ArrayBuffer>) => {
-  const response = await aws.fetch(bucket.objectUrl(key).toString(), { method: 'PUT', body });
+  const response = await storedObject(key, { method: 'PUT', body });
   expect(response.status).toBe(200);
 };
 

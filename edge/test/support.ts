@@ -1,4 +1,5 @@
 import { env, exports } from 'cloudflare:workers';
+import { AwsClient } from 'aws4fetch';
 import { sign } from 'hono/jwt';
 import { appRouter } from '../src/router.js';
 import { edgeServices } from '../src/services.js';
@@ -7,6 +8,14 @@ import { TEST_SECRETS } from './test-secrets.js';
 
 export const services = edgeServices(env as unknown as Record<string, unknown>);
 export const { config, bucket, presigner } = services;
+
+/** Signs as the bucket's owner: the only way to read or write the private bucket from a test. */
+export const bucketOwner = new AwsClient({ accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', service: 's3', region: 'us-east-1' });
+
+/** A signed request for one object of the test bucket (GET unless `init` says otherwise). */
+export function storedObject(key: string, init: RequestInit = {}): Promise<Response> {
+  return bucketOwner.fetch(bucket.objectUrl(key).toString(), init);
+}
 
 export function bearer(owner: string, expiresInSeconds = 3600): Promise<string> {
   const now = Math.floor(Date.now() / 1000);

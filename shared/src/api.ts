@@ -114,6 +114,8 @@ export const StoredPart = z.object({
   partNumber: PartNumber,
   etag: z.string(),
   size: z.number().int().nonnegative(),
+  /** The part's checksum as S3 holds it, when the upload was created with one. */
+  checksum: PartChecksum.optional(),
 });
 export type StoredPart = z.infer<typeof StoredPart>;
 

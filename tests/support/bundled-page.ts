@@ -80,11 +80,16 @@ export async function startBundledPageFixture(entry: URL, title: string): Promis
     for (const next of stops.splice(0).reverse()) await next();
   };
   try {
-    let proxy: FaultProxy | undefined;
-    const stack = await startTestStack({ fleet: false, s3Front: async (endpoint) => (proxy = await startFaultProxy(endpoint)) });
-    stops.push(() => stack.stop());
+    // The page's origin must be known before the stack starts: the bucket's and the API's CORS rules name it.
     const served = await serveBundledPage(entry, title);
     stops.push(() => served.close());
+    let proxy: FaultProxy | undefined;
+    const stack = await startTestStack({
+      fleet: false,
+      s3Front: async (endpoint) => (proxy = await startFaultProxy(endpoint)),
+      corsOrigins: [new URL(served.url).origin],
+    });
+    stops.push(() => stack.stop());
     const chromium = await launchChromium();
     stops.push(() => chromium.close());
     const page = await chromium.browser.newPage();

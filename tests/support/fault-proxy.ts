@@ -1,8 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Transform } from 'node:stream';
 
 /** What the proxy does with one part PUT. */
-export type FaultAction = 'pass' | 'fail' | 'reset' | 'stall' | 'strip-etag' | { delayMs: number };
+export type FaultAction = 'pass' | 'fail' | 'reset' | 'stall' | 'strip-etag' | 'corrupt' | { delayMs: number };
 
 export interface PartPut {
   partNumber: number;
@@ -24,7 +25,7 @@ export interface FaultProxy {
 /**
  * A reverse proxy on loopback in front of the S3 emulator that misbehaves on part PUTs as
  * told: a 500, a reset connection, a stall that never answers, a response without its ETag,
- * or a delay. Everything else passes through untouched, Host header included, so SigV4
+ * a delay, or one byte of the body flipped on the way (S3 itself must then refuse the part). Everything else passes through untouched, Host header included, so SigV4
  * signatures made for the proxy's address still verify at the emulator.
  */
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
@@ -34,7 +35,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   let rule: (put: { partNumber: number; attempt: number }) => FaultAction = () => 'pass';
   const stalled = new Set<http.ServerResponse>();
 
-  const forward = (request: http.IncomingMessage, response: http.ServerResponse, record?: PartPut, stripEtag = false) => {
+  const forward = (request: http.IncomingMessage, response: http.ServerResponse, record?: PartPut, stripEtag = false, corrupt = false) => {
     const proxied = http.request(
       { host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers: request.headers },
       (upstreamResponse) => {
@@ -51,7 +52,17 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     response.once('close', () => {
       if (!response.writableFinished) proxied.destroy();
     });
-    request.pipe(proxied);
+    if (!corrupt) return void request.pipe(proxied);
+    let seen = 0;
+    const flipOneByte = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        const at = 1000 - seen;
+        seen += chunk.length;
+        if (at >= 0 && at < chunk.length) chunk[at] = chunk[at]! ^ 0x01;
+        callback(null, chunk);
+      },
+    });
+    request.pipe(flipOneByte).pipe(proxied);
   };
 
   const server = http.createServer((request, response) => {
@@ -65,7 +76,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     const action = rule({ partNumber, attempt });
     const record: PartPut = { partNumber, uploadId, action, status: 0 };
     puts.push(record);
-    if (action === 'pass' || action === 'strip-etag') return forward(request, response, record, action === 'strip-etag');
+    if (action === 'pass' || action === 'strip-etag' || action === 'corrupt') return forward(request, response, record, action === 'strip-etag', action === 'corrupt');
     if (typeof action === 'object') {
       // A client that gives up during the delay has dropped the request: it never arrives.
       let gone = false;

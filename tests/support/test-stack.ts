@@ -23,6 +23,8 @@ export async function startTestStack(options: {
   fleetEnv?: Record<string, string>;
   edgeVars?: Record<string, string>;
   s3Front?: StackOptions['s3Front'];
+  /** Origins of test pages (beyond the edge's own) allowed to call the API and the bucket. */
+  corsOrigins?: string[];
 }): Promise<TestStack> {
   const dataDir = await mkdtemp(join(tmpdir(), 'hoist-stack-test-'));
   const lines: string[] = [];
@@ -38,6 +40,7 @@ export async function startTestStack(options: {
         bucket: 'hoist-test',
         queueName: 'hoist-test-jobs',
         localOwner: 'tester',
+        corsOrigins: options.corsOrigins ?? [],
         fleetEnv: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...options.fleetEnv },
       },
       {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { AwsClient } from 'aws4fetch';
 import { ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { VideoManifest, VideoStatusDocument, newVideoId, outputKeys, sourceKey, type TranscodeJob } from '@hoist/shared';
 import { freePort } from '../../dev/ports.js';
@@ -133,8 +134,12 @@ async function queueJob(): Promise<TranscodeJob> {
   return job;
 }
 
+/** A signed GET of one output (the bucket is private). */
+const bucketOwner = new AwsClient({ ...S3_EMULATOR_CREDENTIALS, service: 's3', region: 'us-east-1' });
+const readOutput = (key: string) => bucketOwner.fetch(`${s3Emulator.bucketUrl}/${key}`);
+
 async function readStatus(videoId: string) {
-  const response = await fetch(`${s3Emulator.bucketUrl}/${outputKeys.status(videoId)}`);
+  const response = await readOutput(outputKeys.status(videoId));
   return response.ok ? VideoStatusDocument.parse(await response.json()) : null;
 }
 
@@ -166,12 +171,12 @@ describe('the fleet process against the SQS and S3 emulators', () => {
     const survivor = await startFleet({ VISIBILITY_TIMEOUT_SECONDS: '3' });
     await survivor.waitFor(new RegExp(`"message":"job started","videoId":"${job.videoId}".*"receiveCount":"2"`), 30_000);
     await survivor.waitFor(new RegExp(`"message":"job finished","videoId":"${job.videoId}","outcome":"ready"`), 45_000);
-    const manifest = VideoManifest.parse(await (await fetch(`${s3Emulator.bucketUrl}/${outputKeys.manifest(job.videoId)}`)).json());
+    const manifest = VideoManifest.parse(await (await readOutput(outputKeys.manifest(job.videoId))).json());
 
     // SQS delivers at least once: the same message again is acknowledged without encoding.
     await sqs.send(new SendMessageCommand({ QueueUrl: sqsEmulator.queueUrl, MessageBody: JSON.stringify(job) }));
     await survivor.waitFor(new RegExp(`"message":"job finished","videoId":"${job.videoId}","outcome":"duplicate"`), 20_000);
-    const after = VideoManifest.parse(await (await fetch(`${s3Emulator.bucketUrl}/${outputKeys.manifest(job.videoId)}`)).json());
+    const after = VideoManifest.parse(await (await readOutput(outputKeys.manifest(job.videoId))).json());
     expect(after.timings.finishedAt).toBe(manifest.timings.finishedAt);
 
     const health = (await (await fetch(`http://127.0.0.1:${survivor.healthPort}/healthz`)).json()) as Record<string, unknown>;

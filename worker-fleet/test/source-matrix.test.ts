@@ -32,7 +32,7 @@ describe('every kind of source ends ready with the right rungs, all decodable', 
     expect(done.state).toBe('ready');
     expect(done.renditions.map((r) => `${r.width}x${r.height}`)).toEqual(sizes);
     for (const rendition of done.renditions) {
-      const url = `${fx.emulator.bucketUrl}/renditions/${job.videoId}/${rendition.playlist}`;
+      const url = await fx.downloadRenditions(job.videoId, rendition.playlist);
       await decodeFully(url);
       const streams = await probeStreams(url);
       const video = streams.find((s) => s.codec_type === 'video')!;

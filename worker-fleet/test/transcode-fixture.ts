@@ -1,7 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { dirname, join } from 'node:path';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { AwsClient } from 'aws4fetch';
 import { VideoStatusDocument, newVideoId, outputKeys, sourceKey, type TranscodeJob } from '@hoist/shared';
 import { freePort } from '../../dev/ports.js';
 import { S3_EMULATOR_CREDENTIALS, startS3Emulator, type S3Emulator } from '../../dev/s3-emulator.js';
@@ -18,8 +19,13 @@ export interface TranscodeFixture {
   /** Stores `body` as alice's source `name` and returns the job the Lambda would queue for it. */
   jobFor(name: string, body: Uint8Array): Promise<TranscodeJob>;
   status(videoId: string): Promise<VideoStatusDocument>;
-  /** An output document or file, read anonymously from the emulator. */
+  /** An output document or file, read from the emulator with a signed GET (the bucket is private). */
   fetchOutput(key: string): Promise<Response>;
+  /**
+   * Copies a video's renditions out of the bucket (signed reads) and returns the local path of
+   * `playlist` (relative to `renditions/<videoId>/`), for ffmpeg to decode as a player would.
+   */
+  downloadRenditions(videoId: string, playlist: string): Promise<string>;
   /** Stores `body` under an output key as it is, as a broken earlier run might have. */
   putOutput(key: string, body: string): Promise<void>;
   stop(): Promise<void>;
@@ -34,8 +40,6 @@ export async function startTranscodeFixture(ladder: number[]): Promise<Transcode
     region: 'us-east-1',
     forcePathStyle: true,
     credentials: S3_EMULATOR_CREDENTIALS,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
   });
   const deps: TranscodeJobDeps = {
     store: new S3Store(s3, 'hoist'),
@@ -46,12 +50,25 @@ export async function startTranscodeFixture(ladder: number[]): Promise<Transcode
     preset: 'ultrafast',
     logger: silentLogger,
   };
-  const fetchOutput = (key: string) => fetch(`${emulator.bucketUrl}/${key}`);
+  const owner = new AwsClient({ ...S3_EMULATOR_CREDENTIALS, service: 's3', region: 'us-east-1' });
+  const fetchOutput = (key: string) => owner.fetch(`${emulator.bucketUrl}/${key}`);
   return {
     dir,
     emulator,
     deps,
     fetchOutput,
+    async downloadRenditions(videoId, playlist) {
+      const prefix = `renditions/${videoId}/`;
+      const local = join(dir, 'downloaded', videoId);
+      const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'hoist', Prefix: prefix }));
+      for (const { Key } of listed.Contents ?? []) {
+        const object = await s3.send(new GetObjectCommand({ Bucket: 'hoist', Key: Key! }));
+        const path = join(local, Key!.slice(prefix.length));
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(path, await object.Body!.transformToByteArray());
+      }
+      return join(local, playlist);
+    },
     async jobFor(name, body) {
       const videoId = newVideoId();
       const key = sourceKey('alice', videoId, name);

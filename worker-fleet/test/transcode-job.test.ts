@@ -30,7 +30,7 @@ describe('runTranscodeJob with real ffmpeg and the S3 emulator', () => {
     expect(master).toContain('RESOLUTION=640x360');
     expect(master).toMatch(/CODECS="avc1\.6400[0-9a-f]{2},mp4a\.40\.2"/);
     for (const label of [240, 360]) {
-      const url = `${fx.emulator.bucketUrl}/${outputKeys.rendition(job.videoId, label, 'index.m3u8')}`;
+      const url = await fx.downloadRenditions(job.videoId, `${label}p/index.m3u8`);
       await decodeFully(url);
       const streams = await probeStreams(url);
       expect(streams.find((s) => s.codec_type === 'video')).toMatchObject({ codec_name: 'h264', height: label });

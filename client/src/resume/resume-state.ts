@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { PartChecksum, UploadMode, VideoId } from '@hoist/shared';
 
 /**
- * What survives a crash, a closed tab or Ctrl-C: enough to continue the same upload and to
- * know which parts S3 already holds, even where the endpoint has no ListParts.
+ * What survives a crash, a closed tab or Ctrl-C: enough to continue the same upload. Which parts
+ * S3 holds is asked of S3 (ListParts) on resume; `parts` is this run's record, for completing.
  */
 export const ResumeState = z.object({
   version: z.literal(1),

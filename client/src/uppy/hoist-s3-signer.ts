@@ -1,4 +1,3 @@
-import { TRPCClientError } from '@trpc/client';
 import type { CreateUploadOutput } from '@hoist/shared';
 import type { Uppy } from '@uppy/core';
 import type { Body, Meta, UppyFile } from '@uppy/core/utils';
@@ -27,24 +26,6 @@ export interface HoistS3SignerOptions {
   checksums: boolean;
   /** A part URL with less than this left is signed again before use. */
   urlRefreshMarginMs: number;
-}
-
-/**
- * The ETags of the parts S3 took for a file's upload, kept on the Uppy file itself: Golden
- * Retriever saves each file's state with it, so a page that restores the file after a reload
- * still knows which parts are stored where S3 has no ListParts to ask. Tied to the upload token,
- * so a later upload of the same file never takes another upload's parts for its own.
- */
-export interface HoistStoredParts {
-  uploadToken: string;
-  etags: Record<number, string>;
-}
-
-declare module '@uppy/core/utils' {
-  interface LocalUppyFile<M extends Meta, B extends Body> {
-    /** Set by `@hoist/client/uppy`: the parts S3 took for this file's current upload. */
-    hoistStoredParts?: HoistStoredParts;
-  }
 }
 
 /** A file Uppy is about to upload, found again by the object key the adapter gave it. */
@@ -80,10 +61,7 @@ export class HoistS3Signer<M extends Meta, B extends Body> {
       const current = uppy.getFile(file.id);
       const uploadToken = current?.s3Multipart?.uploadId;
       if (!current || !uploadToken) return;
-      const upload = this.#upload(uploadToken);
-      upload.etags.set(part.PartNumber, part.ETag);
-      // On the file too, for a page that restores it after a reload (see HoistStoredParts).
-      uppy.setFileState(file.id, { hoistStoredParts: { uploadToken, etags: Object.fromEntries(upload.etags) } });
+      this.#upload(uploadToken).etags.set(part.PartNumber, part.ETag);
     });
     // Uppy aborts the upload of a file removed while it uploads, but keeps a failed one for a
     // retry, and never aborts it if the file is then removed instead: the adapter does. Uppy's
@@ -195,19 +173,12 @@ export class HoistS3Signer<M extends Meta, B extends Body> {
   }
 
   async #listParts(upload: HoistUpload): Promise<SignedS3Request> {
-    try {
-      const { parts } = await this.options.api.uploads.listParts.query({ uploadToken: upload.uploadToken });
-      // S3 is the authority on what it holds.
-      upload.etags = new Map(parts.map((p) => [p.partNumber, p.etag.replace(/"/g, '')]));
-    } catch (error) {
-      // An S3 without ListParts (the local emulator): the parts S3 was seen to take are all there
-      // is, on this page or, for a file Golden Retriever restored, before the reload.
-      if (!(error instanceof TRPCClientError && error.data?.code === 'NOT_IMPLEMENTED')) {
-        throw refusal('list the stored parts', error);
-      }
-    }
-    const parts = [...upload.etags].sort(([a], [b]) => a - b).map(([partNumber, etag]) => ({ partNumber, etag }));
-    return { url: listPartsResultUrl(parts) };
+    const { parts } = await this.options.api.uploads.listParts.query({ uploadToken: upload.uploadToken }).catch((error: unknown) => {
+      throw refusal('list the stored parts', error);
+    });
+    // S3 is the authority on what it holds, after a reload (Golden Retriever) as much as before.
+    upload.etags = new Map(parts.map((p) => [p.partNumber, p.etag.replace(/"/g, '')]));
+    return { url: listPartsResultUrl(parts.map(({ partNumber, etag }) => ({ partNumber, etag: etag.replace(/"/g, '') }))) };
   }
 
   async #complete(upload: HoistUpload): Promise<SignedS3Request> {
@@ -240,7 +211,7 @@ export class HoistS3Signer<M extends Meta, B extends Body> {
 
   /**
    * The upload behind a token; one this page did not create (Golden Retriever restored it) is set
-   * up from its file: its bytes, and the parts S3 took before the reload.
+   * up from its file's bytes. Which parts S3 holds, Uppy asks next (ListParts).
    */
   #upload(uploadToken: string): HoistUpload {
     let upload = this.#uploads.get(uploadToken);
@@ -248,10 +219,6 @@ export class HoistS3Signer<M extends Meta, B extends Body> {
       const found = this.uppy.getFiles().find((f) => f.s3Multipart?.uploadId === uploadToken);
       const file = found && !found.isRemote ? found : undefined;
       upload = this.#newUpload(uploadToken, file?.data);
-      const stored = file?.hoistStoredParts;
-      if (stored?.uploadToken === uploadToken) {
-        upload.etags = new Map(Object.entries(stored.etags).map(([partNumber, etag]) => [Number(partNumber), etag]));
-      }
       this.#uploads.set(uploadToken, upload);
     }
     return upload;

@@ -125,9 +125,9 @@ export class S3Bucket {
     return String(result?.['ETag'] ?? '');
   }
 
-  /** Every part S3 holds for the upload, following ListParts' pages. */
-  async listParts(key: string, uploadId: string): Promise<Array<{ partNumber: number; etag: string; size: number }>> {
-    const parts: Array<{ partNumber: number; etag: string; size: number }> = [];
+  /** Every part S3 holds for the upload, following ListParts' pages, with each part's checksum where it has one. */
+  async listParts(key: string, uploadId: string): Promise<Array<{ partNumber: number; etag: string; size: number; checksum?: string }>> {
+    const parts: Array<{ partNumber: number; etag: string; size: number; checksum?: string }> = [];
     let marker = '0';
     for (;;) {
       const url = this.objectUrl(key);
@@ -137,7 +137,8 @@ export class S3Bucket {
       const result = readXml(await response.text())['ListPartsResult'] as Record<string, unknown> | undefined;
       const page = result?.['Part'];
       for (const part of (Array.isArray(page) ? page : page ? [page] : []) as Array<Record<string, string>>) {
-        parts.push({ partNumber: Number(part['PartNumber']), etag: String(part['ETag']), size: Number(part['Size']) });
+        const checksum = part['ChecksumSHA256'] ?? part['ChecksumCRC32C'];
+        parts.push({ partNumber: Number(part['PartNumber']), etag: String(part['ETag']), size: Number(part['Size']), ...(checksum ? { checksum: String(checksum) } : {}) });
       }
       if (result?.['IsTruncated'] !== 'true') return parts;
       marker = String(result['NextPartNumberMarker']);

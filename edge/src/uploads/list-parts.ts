@@ -3,8 +3,8 @@ import { authedProcedure } from '../trpc.js';
 import { claimsFor, toTrpcError } from './upload-errors.js';
 
 /**
- * What S3 already holds of an upload, so a resumed upload sends only the rest. An S3 endpoint
- * without ListParts answers NOT_IMPLEMENTED; the client then trusts its own saved state.
+ * What S3 already holds of an upload (ETag, size and checksum of each part), so a resumed upload
+ * sends only the rest and can complete without any record of its own.
  */
 export const listParts = authedProcedure
   .input(ListPartsInput)

@@ -17,15 +17,8 @@ export function createAwsClients(config: FleetConfig): { s3: S3Client; sqs: SQSC
   const s3 = new S3Client({
     region: config.AWS_REGION,
     requestHandler: S3_TIMEOUTS,
-    ...(config.S3_ENDPOINT
-      ? {
-          endpoint: config.S3_ENDPOINT,
-          forcePathStyle: true,
-          // Emulators do not speak the SDK's default flexible checksums (aws-chunked trailers).
-          requestChecksumCalculation: 'WHEN_REQUIRED' as const,
-          responseChecksumValidation: 'WHEN_REQUIRED' as const,
-        }
-      : {}),
+    // The local S3 speaks path-style on loopback; everything else is as in AWS (checksums included).
+    ...(config.S3_ENDPOINT ? { endpoint: config.S3_ENDPOINT, forcePathStyle: true } : {}),
   });
   const sqs = new SQSClient({ region: config.AWS_REGION, requestHandler: SQS_TIMEOUTS, ...(config.SQS_ENDPOINT ? { endpoint: config.SQS_ENDPOINT } : {}) });
   return { s3, sqs };
