@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,6 +34,14 @@ const capture = () => {
   return { io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t), isTty: false }, out, err };
 };
 const env = () => ({ HOIST_ENDPOINT: stack.apiUrl, HOIST_TOKEN: stack.token, HOIST_STATE_DIR: join(dir, 'state') });
+
+/** S3's composite checksum of `path` uploaded in parts of `partSize`: SHA-256 of the parts' SHA-256s, `-<parts>`. */
+async function compositeSha256Of(path: string, partSize: number): Promise<string> {
+  const bytes = await readFile(path);
+  const digests: Buffer[] = [];
+  for (let start = 0; start < bytes.length; start += partSize) digests.push(createHash('sha256').update(bytes.subarray(start, start + partSize)).digest());
+  return `${createHash('sha256').update(Buffer.concat(digests)).digest('base64')}-${digests.length}`;
+}
 
 /** Runs the real `hoist` binary; resolves with its exit code and output. `killWhen` is polled. */
 function hoist(args: string[], killWhen?: () => Promise<boolean>) {
@@ -100,7 +109,29 @@ describe('the hoist CLI', () => {
     proxy.setRule(() => 'pass');
     const c = capture();
     expect(await runCli(['upload', file, '--no-wait', '--json'], env(), c.io), c.err.join('')).toBe(0);
-    expect(JSON.parse(c.out.join(''))).toMatchObject({ size: 41 * MiB, partCount: 9, partsSent: 9, resumed: false });
+    const result = JSON.parse(c.out.join('')) as Record<string, unknown>;
+    expect(result).toMatchObject({ size: 41 * MiB, partCount: 9, partsSent: 9, resumed: false, compositeSha256: await compositeSha256Of(file, 5 * MiB) });
+    expect(result).not.toHaveProperty('sha256');
+  });
+
+  it('prints the file\'s SHA-256 for a single-part upload, and names a multipart upload\'s checksum as S3\'s composite', async () => {
+    proxy.setRule(() => 'pass');
+    const short = join(dir, 'short.mp4');
+    await writePatternFile(short, 3 * MiB, 7);
+    const single = capture();
+    expect(await runCli(['upload', short, '--no-wait'], env(), single.io), single.err.join('')).toBe(0);
+    expect(single.out.join('')).toContain(`(1 of 1 parts sent this run)\nsha256 of the file (S3 verified it): ${await fileSha256(short)}\n`);
+    const singleJson = capture();
+    expect(await runCli(['upload', short, '--no-wait', '--json'], env(), singleJson.io), singleJson.err.join('')).toBe(0);
+    const result = JSON.parse(singleJson.out.join('')) as { sha256: string };
+    expect(Buffer.from(result.sha256, 'base64').toString('hex')).toBe(await fileSha256(short));
+    expect(result).not.toHaveProperty('compositeSha256');
+
+    const multipart = capture();
+    expect(await runCli(['upload', file, '--no-wait'], env(), multipart.io), multipart.err.join('')).toBe(0);
+    const text = multipart.out.join('');
+    expect(text).toContain(`(9 of 9 parts sent this run)\nS3 composite checksum (SHA-256 of the 9 part SHA-256s, not the file's SHA-256): ${await compositeSha256Of(file, 5 * MiB)}\n`);
+    expect(text).not.toContain('sha256 of the file');
   });
 
   it('answers bad usage with exit code 2 and what was wrong', async () => {

@@ -1,3 +1,5 @@
+import type { UploadResult } from '../upload-session.js';
+
 /** `1.5 GiB`, `12.0 MiB`, `512 B`. */
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -27,4 +29,16 @@ export function progressLine(loaded: number, total: number, bytesPerSecond: numb
     `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.floor(fraction * 100)).padStart(3)}%  ` +
     `${formatBytes(loaded)} / ${formatBytes(total)}  ${formatBytes(bytesPerSecond)}/s  ETA ${formatDuration(eta)}`
   );
+}
+
+/**
+ * What the upload's checksum is, named for what it is: a single part's SHA-256 is the file's
+ * (in hex, as `sha256sum` prints it); a multipart upload has only S3's composite of its parts'.
+ */
+export function checksumLine(result: Pick<UploadResult, 'sha256' | 'compositeSha256' | 'partCount'>): string | undefined {
+  if (result.sha256) return `sha256 of the file (S3 verified it): ${Buffer.from(result.sha256, 'base64').toString('hex')}`;
+  if (result.compositeSha256) {
+    return `S3 composite checksum (SHA-256 of the ${result.partCount} part SHA-256s, not the file's SHA-256): ${result.compositeSha256}`;
+  }
+  return undefined;
 }

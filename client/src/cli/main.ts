@@ -3,7 +3,7 @@ import { TRPCClientError } from '@trpc/client';
 import { createApiClient, type ApiClient } from '../api-client.js';
 import { abortSavedUpload, uploadFile } from '../node/index.js';
 import { UploadError } from '../upload-errors.js';
-import { progressLine } from './format.js';
+import { checksumLine, progressLine } from './format.js';
 import { COMMAND_HELP, HELP } from './help.js';
 import { UsageError, resolveSettings } from './settings.js';
 
@@ -133,7 +133,8 @@ async function uploadCommand(
   const result = outcome;
   if (!options.json) {
     io.out(`${io.isTty ? '\n' : ''}uploaded ${path} as video ${result.videoId} (${result.partsSent} of ${result.partCount} parts sent this run)\n`);
-    if (result.sha256) io.out(`sha256 (as S3 reports it): ${result.sha256}\n`);
+    const checksum = checksumLine(result);
+    if (checksum) io.out(`${checksum}\n`);
   }
   if (!options.wait) {
     if (options.json) io.out(`${JSON.stringify(result)}\n`);
