@@ -189,21 +189,14 @@ export class S3Bucket {
     return response.text();
   }
 
-  /**
-   * Reads a JSON document, or `null` when it does not exist. S3 replaces objects atomically,
-   * but a store that does not (the local emulator, mid-write) can serve half a document: that
-   * read is tried again once before it counts as broken.
-   */
+  /** Reads a JSON document, or `null` when it does not exist. S3 replaces objects atomically, so one read is whole. */
   async getJson(key: string): Promise<unknown> {
-    for (let attempt = 1; ; attempt++) {
-      const text = await this.getText(key);
-      if (text === null) return null;
-      try {
-        return JSON.parse(text) as unknown;
-      } catch (error) {
-        if (attempt >= 2) throw new S3RequestError('GetObject', 200, 'UnreadableDocument', `${key} is not valid JSON: ${String(error)}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+    const text = await this.getText(key);
+    if (text === null) return null;
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (error) {
+      throw new S3RequestError('GetObject', 200, 'UnreadableDocument', `${key} is not valid JSON: ${String(error)}`);
     }
   }
 }
