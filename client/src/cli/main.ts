@@ -111,7 +111,7 @@ async function uploadCommand(
     },
     onEvent: (event) => {
       if (options.json) return;
-      if (event.kind === 'resumed') io.out(`resuming video ${event.videoId}: ${event.partsAlreadyStored} parts already stored (per ${event.source})\n`);
+      if (event.kind === 'resumed') io.out(`resuming video ${event.videoId}: ${event.partsAlreadyStored} parts already stored in S3\n`);
       if (event.kind === 'retry' && !io.isTty) io.out(`part ${event.partNumber}: ${event.reason}; retrying\n`);
     },
   }).catch((error: NodeJS.ErrnoException) => {
