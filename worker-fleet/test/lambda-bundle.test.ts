@@ -49,7 +49,7 @@ describe('npm run build:lambda', () => {
         },
       ],
     });
-    expect(result).toEqual({ queued: 1, skipped: 0, invalid: 0 });
+    expect(result).toEqual({ queued: 1, ignored: 0, skipped: 0, invalid: 0 });
 
     const sqs = new SQSClient({ endpoint: sqsEmulator.endpoint, region: 'us-east-1', credentials: SQS_EMULATOR_CREDENTIALS });
     const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: sqsEmulator.queueUrl, WaitTimeSeconds: 1 }));

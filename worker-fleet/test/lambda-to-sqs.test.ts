@@ -3,7 +3,7 @@ import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aw
 import { TranscodeJob, encodeS3EventKey, newVideoId } from '@hoist/shared';
 import type { SqsEmulator } from '../../dev/sqs-emulator.js';
 import { createS3EventHandler } from '../src/lambda/s3-event-handler.js';
-import { silentLogger } from '../src/logger.js';
+import { silentLogger, type Logger } from '../src/logger.js';
 import { startSqsFixture, type SqsFixture } from './sqs-fixture.js';
 
 let fx: SqsFixture;
@@ -31,6 +31,14 @@ async function drain(): Promise<TranscodeJob[]> {
   }
 }
 
+/** A logger that keeps every entry, debug included. */
+function recordingLogger() {
+  const entries: Array<{ level: string; message: string; fields?: Record<string, unknown> }> = [];
+  const at = (level: string) => (message: string, fields?: Record<string, unknown>) => void entries.push({ level, message, ...(fields ? { fields } : {}) });
+  const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  return { logger, entries };
+}
+
 const record = (key: string, eventName = 'ObjectCreated:CompleteMultipartUpload') => ({
   eventSource: 'aws:s3',
   eventName,
@@ -39,8 +47,9 @@ const record = (key: string, eventName = 'ObjectCreated:CompleteMultipartUpload'
 });
 
 describe('S3-event Lambda handler against the SQS emulator', () => {
-  it('queues one job per new source across batches of ten, skipping everything else', async () => {
-    const handle = createS3EventHandler({ sqs, queueUrl: sqsEmulator.queueUrl, logger: silentLogger });
+  it('queues one job per new source across batches of ten, passing over everything else', async () => {
+    const logged = recordingLogger();
+    const handle = createS3EventHandler({ sqs, queueUrl: sqsEmulator.queueUrl, logger: logged.logger });
     const names = Array.from({ length: 12 }, (_, i) => (i % 3 === 0 ? `clip ${i} + ünïcödé.mp4` : `clip-${i}.mov`));
     const sources = names.map((name) => `uploads/alice/${newVideoId()}/${name}`);
     const result = await handle({
@@ -48,13 +57,20 @@ describe('S3-event Lambda handler against the SQS emulator', () => {
         ...sources.map((key) => record(key)),
         record(`renditions/${newVideoId()}/master.m3u8`, 'ObjectCreated:Put'),
         record(sources[0]!, 'ObjectRemoved:Delete'),
+        record('uploads/alice/stray.mp4', 'ObjectCreated:Put'),
         { eventSource: 'aws:s3', eventName: 'ObjectCreated:Put' },
       ],
     });
-    expect(result).toEqual({ queued: 12, skipped: 2, invalid: 1 });
+    expect(result).toEqual({ queued: 12, ignored: 2, skipped: 1, invalid: 1 });
     const jobs = await drain();
     expect(jobs.map((job) => job.key).sort()).toEqual([...sources].sort());
     expect(jobs.every((job) => job.owner === 'alice' && job.size === 42 && job.etag === 'etag-1')).toBe(true);
+
+    // What the bucket notification never sends in AWS (the local stack's every rendition write)
+    // is debug detail; a stray key under uploads/ and a broken record are warnings.
+    expect(logged.entries.filter((e) => e.message === 'record ignored').map((e) => e.level)).toEqual(['debug', 'debug']);
+    expect(logged.entries.filter((e) => e.level === 'warn').map((e) => e.message)).toEqual(['record skipped', 'record invalid']);
+    expect(logged.entries.filter((e) => e.level === 'info').map((e) => e.message)).toEqual(Array(12).fill('job queued'));
   });
 
   it('refuses an event that is not an S3 notification', async () => {

@@ -29,12 +29,21 @@ describe('jobFromRecord', () => {
     });
   });
 
-  it('passes over other prefixes and other events, and says why', () => {
-    expect(jobFromRecord(record(`renditions/${videoId}/status.json`))).toMatchObject({ kind: 'skipped' });
-    expect(jobFromRecord(record(`uploads/alice/${videoId}/a.mp4`, 'ObjectRemoved:Delete'))).toMatchObject({
-      kind: 'skipped',
+  it('ignores what the bucket notification does not cover (other prefixes, other events), and says why', () => {
+    expect(jobFromRecord(record(`renditions/${videoId}/status.json`, 'ObjectCreated:Put'))).toEqual({
+      kind: 'ignored',
+      reason: `key renditions/${videoId}/status.json is outside the uploads prefix`,
+    });
+    expect(jobFromRecord(record(`uploads/alice/${videoId}/a.mp4`, 'ObjectRemoved:Delete'))).toEqual({
+      kind: 'ignored',
       reason: 'event ObjectRemoved:Delete is not an object creation',
     });
+  });
+
+  it('skips, as unexpected, a key under the uploads prefix that is not a source', () => {
+    for (const key of ['uploads/alice/not-a-video-id/a.mp4', `uploads/alice/${videoId}`, 'uploads/stray.mp4']) {
+      expect(jobFromRecord(record(key))).toEqual({ kind: 'skipped', reason: `key ${key} is under the uploads prefix but not <owner>/<videoId>/<name>` });
+    }
   });
 
   it('names what is wrong with a malformed record', () => {

@@ -1,13 +1,23 @@
-import { S3EventRecord, TranscodeJob, decodeS3EventKey, describeZodError, parseSourceKey } from '@hoist/shared';
+import { S3EventRecord, TranscodeJob, UPLOADS_PREFIX, decodeS3EventKey, describeZodError, parseSourceKey } from '@hoist/shared';
 
+/**
+ * - `job`: a new source, to be transcoded.
+ * - `ignored`: outside what the bucket's notification covers (`ObjectCreated:*` under `uploads/`,
+ *   infra/src/upload-bucket.ts), so S3 never sends it in AWS; the local stack's bridge passes on
+ *   every event the emulator emits (each rendition and status write among them). Not news.
+ * - `skipped`: covered by the notification but not a source Hoist wrote (a key under `uploads/`
+ *   that is not `<owner>/<videoId>/<name>`). Unexpected: worth a warning.
+ * - `invalid`: not a readable record at all.
+ */
 export type RecordOutcome =
   | { kind: 'job'; job: TranscodeJob }
+  | { kind: 'ignored'; reason: string }
   | { kind: 'skipped'; reason: string }
   | { kind: 'invalid'; reason: string };
 
 /**
- * Reads one S3 event record: new sources under the uploads prefix become jobs; other event
- * types, prefixes and malformed records are named with the reason they were passed over.
+ * Reads one S3 event record: new sources under the uploads prefix become jobs; everything else
+ * is classed as above, with the reason it was passed over.
  */
 export function jobFromRecord(raw: unknown): RecordOutcome {
   const parsed = S3EventRecord.safeParse(raw);
@@ -16,7 +26,7 @@ export function jobFromRecord(raw: unknown): RecordOutcome {
   }
   const record = parsed.data;
   if (!record.eventName.startsWith('ObjectCreated:')) {
-    return { kind: 'skipped', reason: `event ${record.eventName} is not an object creation` };
+    return { kind: 'ignored', reason: `event ${record.eventName} is not an object creation` };
   }
   let key: string;
   try {
@@ -24,8 +34,9 @@ export function jobFromRecord(raw: unknown): RecordOutcome {
   } catch {
     return { kind: 'invalid', reason: `object key ${record.s3.object.key} is not valid URL encoding` };
   }
+  if (!key.startsWith(UPLOADS_PREFIX)) return { kind: 'ignored', reason: `key ${key} is outside the uploads prefix` };
   const source = parseSourceKey(key);
-  if (!source) return { kind: 'skipped', reason: `key ${key} is not a source under the uploads prefix` };
+  if (!source) return { kind: 'skipped', reason: `key ${key} is under the uploads prefix but not <owner>/<videoId>/<name>` };
   const { size, eTag, sequencer } = record.s3.object;
   if (size === undefined || !eTag) {
     return { kind: 'invalid', reason: `record for ${key} lacks the object's size or ETag` };

@@ -18,35 +18,54 @@ export class JobEnqueueError extends Error {
   override name = 'JobEnqueueError';
 }
 
+/** What one event came to, record by record (see `RecordOutcome` for each class). */
+export interface S3EventOutcome {
+  queued: number;
+  ignored: number;
+  skipped: number;
+  invalid: number;
+}
+
 /**
  * The Lambda's work, free of Lambda globals so the local stack and tests call the same code:
  * every record read, every new source queued as a TranscodeJob in batches of ten, failed entries
  * retried, and a throw at the end if any still failed, so Lambda retries the whole event.
+ * Records outside the notification's scope are logged at debug level only; unexpected ones warn.
  */
 export function createS3EventHandler(options: S3EventHandlerOptions) {
   const attempts = options.attempts ?? 3;
-  return async function handleS3Event(event: unknown): Promise<{ queued: number; skipped: number; invalid: number }> {
+  return async function handleS3Event(event: unknown): Promise<S3EventOutcome> {
     const parsed = S3Event.safeParse(event);
     if (!parsed.success) throw new JobEnqueueError('event is not an S3 notification: it has no Records array');
     const jobs: TranscodeJob[] = [];
-    let skipped = 0;
-    let invalid = 0;
+    const counts = { ignored: 0, skipped: 0, invalid: 0 };
     for (const record of parsed.data.Records) {
       const outcome = jobFromRecord(record);
-      if (outcome.kind === 'job') jobs.push(outcome.job);
-      else if (outcome.kind === 'skipped') {
-        skipped++;
-        options.logger.info('record skipped', { reason: outcome.reason });
-      } else {
-        invalid++;
-        options.logger.warn('record invalid', { reason: outcome.reason });
+      switch (outcome.kind) {
+        case 'job':
+          jobs.push(outcome.job);
+          break;
+        case 'ignored':
+          counts.ignored++;
+          options.logger.debug('record ignored', { reason: outcome.reason });
+          break;
+        case 'skipped':
+          counts.skipped++;
+          options.logger.warn('record skipped', { reason: outcome.reason });
+          break;
+        case 'invalid':
+          counts.invalid++;
+          options.logger.warn('record invalid', { reason: outcome.reason });
+          break;
+        default:
+          outcome satisfies never;
       }
     }
     for (let i = 0; i < jobs.length; i += SQS_BATCH_LIMIT) {
       await sendBatch(jobs.slice(i, i + SQS_BATCH_LIMIT), options, attempts);
     }
     for (const job of jobs) options.logger.info('job queued', { videoId: job.videoId, key: job.key });
-    return { queued: jobs.length, skipped, invalid };
+    return { queued: jobs.length, ...counts };
   };
 }
 
