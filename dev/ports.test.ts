@@ -35,5 +35,8 @@ describe('local stack settings', () => {
     expect(readStackConfig({}).corsOrigins).toEqual([]);
     expect(readStackConfig({ HOIST_CORS_ORIGINS: 'http://localhost:3000, https://app.example.com' }).corsOrigins).toEqual(['http://localhost:3000', 'https://app.example.com']);
     expect(() => readStackConfig({ HOIST_CORS_ORIGINS: 'localhost:3000' })).toThrow('HOIST_CORS_ORIGINS');
+    expect(readStackConfig({}).logLevel).toBe('info');
+    expect(readStackConfig({ HOIST_LOG_LEVEL: 'debug' }).logLevel).toBe('debug');
+    expect(() => readStackConfig({ HOIST_LOG_LEVEL: 'loud' })).toThrow('HOIST_LOG_LEVEL: must be info or debug');
   });
 });

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { describeZodError } from '@hoist/shared';
+import type { LogLevel } from '../worker-fleet/src/logger.js';
 
 // Messages leave out the setting's name: `describeZodError` puts it in front of each one.
 const port = (fallback: number) =>
@@ -22,6 +23,8 @@ const StackEnv = z.object({
   HOIST_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid bucket name').default('hoist'),
   /** The owner the printed local token speaks for. */
   HOIST_LOCAL_OWNER: z.string().default('local-dev'),
+  /** `debug` also logs each S3 event record the bridge passes over (every rendition write). */
+  HOIST_LOG_LEVEL: z.enum(['info', 'debug'], { error: 'must be info or debug' }).default('info'),
   /** Origins of other pages allowed to upload and play from a browser, comma-separated (the edge's own page always is). */
   HOIST_CORS_ORIGINS: z
     .string()
@@ -40,6 +43,8 @@ export interface StackConfig {
   bucket: string;
   queueName: string;
   localOwner: string;
+  /** Least level the stack's own log writes (default info). */
+  logLevel?: LogLevel;
   /** Origins beyond the edge's own whose pages may call the API and the bucket from a browser. */
   corsOrigins: string[];
   /** Fleet settings passed through (LADDER, POOL_SIZE, ...). */
@@ -65,6 +70,7 @@ export function readStackConfig(env: NodeJS.ProcessEnv = process.env, cwd = proc
     queueName: 'hoist-transcode-jobs',
     localOwner: c.HOIST_LOCAL_OWNER,
     corsOrigins: c.HOIST_CORS_ORIGINS,
+    logLevel: c.HOIST_LOG_LEVEL,
     fleetEnv: Object.fromEntries(passThrough.filter((k) => env[k]).map((k) => [k, env[k]!])),
   };
 }

@@ -9,7 +9,7 @@ import { startEdgeDevServer, type EdgeDevServer } from './edge-dev-server.js';
 import { startFleetProcess } from './fleet-process.js';
 import { loadOrCreateLocalSecrets, mintLocalToken } from './local-auth.js';
 import { assertPortFree } from './ports.js';
-import { asDeliveredByS3 } from './s3-event-bridge.js';
+import { createS3EventBridge } from './s3-event-bridge.js';
 import { S3_EMULATOR_CREDENTIALS, startS3Emulator, type S3Emulator } from './s3-emulator.js';
 import type { StackConfig } from './stack-config.js';
 import { SQS_EMULATOR_CREDENTIALS, startSqsEmulator, type SqsEmulator } from './sqs-emulator.js';
@@ -21,7 +21,7 @@ export interface StackOptions {
   fleet?: boolean;
   /** Where child processes' lines go; default stdout. */
   output?: (line: string) => void;
-  /** Logger for the in-process S3-event bridge. */
+  /** Logger for the in-process S3-event bridge; default JSON lines at `config.logLevel`. */
   logger?: Logger;
   /** Extra or overriding Worker settings for the edge. */
   edgeVars?: Record<string, string>;
@@ -56,7 +56,7 @@ export interface RunningStack extends StackInfo {
  * stopped again.
  */
 export async function startStack(config: StackConfig, options: StackOptions = {}): Promise<RunningStack> {
-  const logger = options.logger ?? jsonLogger('s3-event-bridge');
+  const logger = options.logger ?? jsonLogger('s3-event-bridge', undefined, { level: config.logLevel ?? 'info' });
   await assertPortFree(config.s3Port, 'HOIST_S3_PORT');
   await assertPortFree(config.sqsPort, 'HOIST_SQS_PORT');
   await assertPortFree(config.edgePort, 'HOIST_EDGE_PORT');
@@ -83,10 +83,10 @@ export async function startStack(config: StackConfig, options: StackOptions = {}
 
     const sqsClient = new SQSClient({ endpoint: sqs.endpoint, region: 'us-east-1', credentials: SQS_EMULATOR_CREDENTIALS });
     stops.push(async () => sqsClient.destroy());
-    const handleS3Event = createS3EventHandler({ sqs: sqsClient, queueUrl: sqs.queueUrl, logger });
-    s3.onEvent((event) => {
-      handleS3Event(asDeliveredByS3(event)).catch((error: unknown) => logger.error('Lambda handler failed', { error: String(error) }));
-    });
+    const bridge = createS3EventBridge({ handle: createS3EventHandler({ sqs: sqsClient, queueUrl: sqs.queueUrl, logger }), logger });
+    s3.onEvent((event) => void bridge.deliver(event));
+    // Stopped after the fleet and the edge, so the last summary counts their last writes.
+    stops.push(async () => bridge.stop());
 
     let signedEndpoint = s3.endpoint;
     if (options.s3Front) {
