@@ -44,8 +44,11 @@ describe('one video end to end: hoist upload -> S3 -> event -> SQS -> fleet -> s
     // The bucket is private: the CLI hands out the edge's signed playback URL.
     expect(masterUrl).toMatch(new RegExp(`^${stack.apiUrl}/play/${videoId}/\\d+/[\\w-]+/master\\.m3u8$`));
 
-    // The stored source is exactly the bytes uploaded (read with a signed GET, as S3 requires).
-    expect(await storedSourceSha256(stack, videoId!, 'test pattern.mp4')).toBe(createHash('sha256').update(await readFile(clip)).digest('hex'));
+    // The stored source is exactly the bytes uploaded (read with a signed GET, as S3 requires),
+    // and the CLI printed that file's SHA-256 (a clip this small is one part).
+    const clipSha256 = createHash('sha256').update(await readFile(clip)).digest('hex');
+    expect(await storedSourceSha256(stack, videoId!, 'test pattern.mp4')).toBe(clipSha256);
+    expect(stdout).toContain(`\nsha256 of the file (S3 verified it): ${clipSha256}\n`);
 
     // The master playlist lists every rendition by a relative path under the signed /play URL;
     // each media playlist names its segments by presigned S3 URLs only, and each one decodes.
