@@ -36,9 +36,14 @@ export function progressLine(loaded: number, total: number, bytesPerSecond: numb
  * (in hex, as `sha256sum` prints it); a multipart upload has only S3's composite of its parts'.
  */
 export function checksumLine(result: Pick<UploadResult, 'sha256' | 'compositeSha256' | 'partCount'>): string | undefined {
-  if (result.sha256) return `sha256 of the file (S3 verified it): ${Buffer.from(result.sha256, 'base64').toString('hex')}`;
+  if (result.sha256) return `sha256 of the file (S3 verified it): ${hexFromBase64(result.sha256)}`;
   if (result.compositeSha256) {
     return `S3 composite checksum (SHA-256 of the ${result.partCount} part SHA-256s, not the file's SHA-256): ${result.compositeSha256}`;
   }
   return undefined;
+}
+
+/** Works in browsers too (the upload page shares this file): no Buffer. */
+function hexFromBase64(base64: string): string {
+  return Array.from(atob(base64), (c) => c.charCodeAt(0).toString(16).padStart(2, '0')).join('');
 }
