@@ -16,7 +16,7 @@ import {
   type PageFixture,
 } from '../support/upload-page.js';
 
-// The upload page as a person uses it, in Debian's Chromium: through the edge Worker's static
+// The upload page as a person uses it, in headless Chromium: through the edge Worker's static
 // assets, the real API in workerd, the S3 emulator (behind a proxy that slows part PUTs down
 // so an upload can be caught half-way), the S3-event bridge and the fleet.
 
