@@ -38,8 +38,8 @@ export class S3EventFunction extends Construct {
     );
     this.function = new lambda.Function(this, 'Function', {
       description: 'Hoist: S3 ObjectCreated under uploads/ -> one TranscodeJob message per new source',
-      // The bundle targets Node 20 syntax, which every later runtime runs; Lambda's Node 20 is
-      // past its deprecation date, so the function runs on the current long-term release.
+      // Node 24, the LTS the fleet runs too (worker-fleet/deploy/user-data.sh; a test keeps the
+      // two alike). The bundle targets Node 20 syntax, which every later runtime runs.
       runtime: lambda.Runtime.NODEJS_24_X,
       // Plain JavaScript with no native code, so the cheaper Graviton runtime serves it.
       architecture: lambda.Architecture.ARM_64,

@@ -9,7 +9,7 @@ import { FleetRole } from './fleet-role.js';
 import { fleetUserData } from './fleet-user-data.js';
 import type { HoistSettings } from './settings.js';
 
-/** Seconds from launch until an instance polls: installing Node 20, fetching and unpacking the release. */
+/** Seconds from launch until an instance polls: installing Node 24, fetching and unpacking the release. */
 const INSTANCE_WARMUP_SECONDS = 300;
 
 export interface TranscodeFleetProps {

@@ -111,7 +111,7 @@ describe('the Hoist stack', () => {
     const [queueId] = Object.keys(resourcesOfType(template, 'AWS::SQS::Queue')).filter((id) => id.startsWith('JobsJobQueue'));
     template.hasResourceProperties('AWS::Lambda::Function', {
       Handler: 'index.handler',
-      Runtime: Match.stringLikeRegexp('^nodejs'),
+      Runtime: 'nodejs24.x',
       Code: { S3Key: Match.stringLikeRegexp('\\.zip$') },
       Environment: { Variables: { JOB_QUEUE_URL: { Ref: queueId } } },
     });
@@ -139,6 +139,26 @@ describe('the Hoist stack', () => {
     // DRAIN_SECONDS is no deployment choice: the fleet's own default applies.
     expect(text).not.toContain('export DRAIN_SECONDS');
     expect(text).toContain(`export JOB_CONCURRENCY='${fleetDefaults.JOB_CONCURRENCY}'`);
+  });
+
+  it('runs the fleet on the same maintained Node LTS as the Lambda: user-data installs Node 24 and refuses any other', () => {
+    const text = userDataText();
+    const major = /^NODE_MAJOR=(\d+)$/m.exec(text)?.[1];
+    const [lambdaFunction] = Object.values(resourcesOfType(template, 'AWS::Lambda::Function'));
+    expect(lambdaFunction!.Properties!['Runtime']).toBe(`nodejs${major}.x`);
+    expect(major).toBe('24');
+    // Amazon Linux 2023 (what the launch template boots): the namespaced package, made /usr/bin/node.
+    expect(text).toContain('dnf install -y "nodejs${NODE_MAJOR}"');
+    expect(text).toContain('alternatives --set node "/usr/bin/node-${NODE_MAJOR}"');
+    // Debian: its own nodejs is older, so NodeSource's repository for that major.
+    expect(text).toContain('https://deb.nodesource.com/node_${NODE_MAJOR}.x nodistro main');
+    // The version the unit will run is checked before anything else is installed.
+    const check = text.indexOf('/usr/bin/node -e');
+    expect(check).toBeGreaterThan(text.indexOf('dnf install'));
+    expect(check).toBeLessThan(text.indexOf('curl -fsSL "$HOIST_RELEASE_URL"'));
+    expect(text).not.toMatch(/nodejs20|node-20/);
+    const unit = readFileSync(new URL('../../worker-fleet/deploy/hoist-fleet.service', import.meta.url), 'utf8');
+    expect(unit).toMatch(/^ExecStart=\/usr\/bin\/node /m);
   });
 
   it('requires IMDSv2, encrypts the scratch volume and opens no inbound port', () => {

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Autoscaling-group user data for a fleet instance (Amazon Linux 2023, as infra/ launches, or
-# Debian 13): installs Node 20+ and the fleet, writes its settings, and starts it under systemd.
+# Debian 13): installs Node 24 and the fleet, writes its settings, and starts it under systemd.
 # Expects the launch template to set HOIST_RELEASE_URL (a tarball of this repository's main
 # branch with node_modules, built by CI), JOB_QUEUE_URL, S3_BUCKET and AWS_REGION.
 set -euo pipefail
@@ -10,17 +10,30 @@ set -euo pipefail
 : "${S3_BUCKET:?set in the launch template}"
 : "${AWS_REGION:?set in the launch template}"
 
+# Node 24: the LTS that CI runs the suite on and the S3-event Lambda runs (nodejs24.x), supported
+# upstream until April 2028. Node 20 is past its end of life; 22 reaches it in April 2027.
+NODE_MAJOR=24
 if command -v apt-get >/dev/null; then
+  # Debian's own nodejs is 20 (Debian 13), so Node 24 comes from NodeSource's signed repository.
   apt-get update
-  apt-get install -y nodejs curl
+  apt-get install -y ca-certificates curl gnupg
+  install -d -m 755 /etc/apt/keyrings
+  curl -fsSL https://deb.nodesource.com/gpgkey/nodesource-repo.gpg.key \
+    | gpg --dearmor --yes -o /etc/apt/keyrings/nodesource.gpg
+  echo "deb [signed-by=/etc/apt/keyrings/nodesource.gpg] https://deb.nodesource.com/node_${NODE_MAJOR}.x nodistro main" \
+    > /etc/apt/sources.list.d/nodesource.list
+  apt-get update
+  apt-get install -y nodejs
 else
+  # Amazon Linux 2023 packages each Node major apart (nodejs24: /usr/bin/node-24, updated by
+  # dnf); /usr/bin/node, which hoist-fleet.service runs, is pointed at it.
   # curl is already there as curl-minimal; asking for full curl would conflict with it.
-  dnf install -y nodejs20
-  alternatives --set node /usr/bin/node-20 || true
+  dnf install -y "nodejs${NODE_MAJOR}"
+  alternatives --set node "/usr/bin/node-${NODE_MAJOR}" || true
 fi
-# The fleet needs Node 20.3 or later; an older distribution's Node stops the install here.
-node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=3)?0:1)' \
-  || { echo "Node $(node --version) is too old: the fleet needs 20.3 or later" >&2; exit 1; }
+# The unit runs /usr/bin/node: anything but Node 24 there stops the install here.
+/usr/bin/node -e 'process.exit(process.versions.node.split(".")[0] === process.argv[1] ? 0 : 1)' "$NODE_MAJOR" \
+  || { echo "/usr/bin/node is Node $(/usr/bin/node --version), but the fleet runs on Node ${NODE_MAJOR}" >&2; exit 1; }
 
 id hoist >/dev/null 2>&1 || useradd --system --home /opt/hoist --shell /usr/sbin/nologin hoist
 mkdir -p /opt/hoist /etc/hoist /var/tmp/hoist
