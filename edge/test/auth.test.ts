@@ -37,4 +37,27 @@ describe('bearer JWTs, verified at the edge', () => {
     });
     expect(await statusOf(`Bearer ${await sign(claims('alice/../bob'), TEST_SECRETS.jwt, 'HS256')}`)).toMatchObject({ status: 401 });
   });
+
+  it('refuses a validly signed token whose subject would make keys ambiguous, saying why', async () => {
+    const refused = (reason: string) => ({ status: 401, message: `bearer token subject (sub) cannot be an owner id: ${reason}` });
+    const folder = 'owner id cannot be "." or "..": keys read as paths would leave the owner\'s folder';
+    const characters = 'owner id must be 1-128 characters of A-Z a-z 0-9 . _ @ : | = + -';
+    for (const [sub, reason] of [
+      ['.', folder],
+      ['..', folder],
+      ['', characters],
+      ['alice/bob', characters],
+      ['alice\u0000', characters],
+      ['alice\nbob', characters],
+      ['x'.repeat(129), characters],
+    ] as const) {
+      expect(await statusOf(`Bearer ${await sign(claims(sub), TEST_SECRETS.jwt, 'HS256')}`), JSON.stringify(sub)).toMatchObject(refused(reason));
+    }
+    // Dots are fine inside an id; only the path steps themselves are refused.
+    expect(await statusOf(`Bearer ${await sign(claims('...'), TEST_SECRETS.jwt, 'HS256')}`)).toMatchObject({ status: 404 });
+    // Creating an upload is refused the same way, before any key is built.
+    expect(
+      await callHttp('uploads.create', { fileName: 'a.mp4', size: 10, contentType: 'video/mp4' }, { authorization: `Bearer ${await sign(claims('..'), TEST_SECRETS.jwt, 'HS256')}` }),
+    ).toMatchObject(refused(folder));
+  });
 });

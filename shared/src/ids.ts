@@ -6,11 +6,14 @@ export type VideoId = z.infer<typeof VideoId>;
 
 /**
  * An owner id (the JWT subject). Restricted to characters that are safe inside an S3 key
- * segment, so an owner can never reach into another owner's prefix.
+ * segment, so an owner can never reach into another owner's prefix: no `/`, no control
+ * characters, never empty, and never `.` or `..`, which tools that read keys as paths resolve
+ * to another folder.
  */
 export const OwnerId = z
   .string()
-  .regex(/^[A-Za-z0-9._@:|=+-]{1,128}$/, 'owner id must be 1-128 characters of A-Z a-z 0-9 . _ @ : | = + -');
+  .regex(/^[A-Za-z0-9._@:|=+-]{1,128}$/, 'owner id must be 1-128 characters of A-Z a-z 0-9 . _ @ : | = + -')
+  .refine((id) => id !== '.' && id !== '..', 'owner id cannot be "." or "..": keys read as paths would leave the owner\'s folder');
 export type OwnerId = z.infer<typeof OwnerId>;
 
 const BASE32 = '0123456789abcdefghjkmnpqrstvwxyz';

@@ -10,24 +10,62 @@ import { OwnerId, VideoId } from './ids.js';
 export const UPLOADS_PREFIX = 'uploads/';
 export const RENDITIONS_PREFIX = 'renditions/';
 
-const MAX_NAME_LENGTH = 200;
+/**
+ * Longest file name kept, in UTF-8 bytes (whole code points only). S3 takes far longer keys, but
+ * a name must also be a file name wherever keys become paths (a sync to disk, the local S3
+ * emulator): 255 bytes on common filesystems, less what such tools append.
+ */
+export const MAX_NAME_BYTES = 200;
+
+/** A UTF-16 surrogate without its pair: not text, and not encodable into a key or a URL. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
- * Makes a user-supplied file name safe to use as the last key segment: path separators,
- * `..` and control characters go, whitespace is collapsed, length is bounded (in code points,
- * so unicode is kept whole). Never empty.
+ * One cleaning pass. Control characters go before normalising, so a base letter and a combining
+ * mark they kept apart compose; every later step leaves NFC text in NFC. Cleaning its own result
+ * changes nothing.
  */
-export function safeFileName(name: string): string {
-  const cleaned = name
-    .normalize('NFC')
+function cleanName(name: string): string {
+  return name
+    .replace(LONE_SURROGATE, '\uFFFD')
     .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
+    .normalize('NFC')
     .replace(/[\\/]/g, '_')
     .replace(/\.{2,}/g, '.')
     .replace(/\s+/g, ' ')
     .trim()
     .replace(/^[.\s]+/, '');
-  const bounded = Array.from(cleaned).slice(-MAX_NAME_LENGTH).join('');
+}
+
+/**
+ * Makes a user-supplied file name safe to use as the last key segment: path separators,
+ * `..`, control characters and unpaired surrogates go, whitespace is collapsed, length is
+ * bounded (in UTF-8 bytes, cut between code points, keeping the extension). Never empty, and idempotent:
+ * `safeFileName(safeFileName(x)) === safeFileName(x)`, so a key the edge built always reads
+ * back as a source key (`parseSourceKey`) in the Lambda and the fleet.
+ */
+export function safeFileName(name: string): string {
+  // Keeping the end keeps the extension; the cut can leave a leading space or dot, so clean again.
+  const bounded = cleanName(lastBytes(cleanName(name), MAX_NAME_BYTES));
   return bounded.length > 0 ? bounded : 'video';
+}
+
+/** The longest run of whole code points at the end of `text` that fits in `limit` UTF-8 bytes. */
+function lastBytes(text: string, limit: number): string {
+  const codePoints = Array.from(text);
+  let bytes = 0;
+  let start = codePoints.length;
+  while (start > 0) {
+    const size = utf8Length(codePoints[start - 1]!.codePointAt(0)!);
+    if (bytes + size > limit) break;
+    bytes += size;
+    start--;
+  }
+  return codePoints.slice(start).join('');
+}
+
+function utf8Length(codePoint: number): number {
+  return codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
 }
 
 /** Key of the uploaded source. `owner` and `videoId` are validated; the name is sanitised. */

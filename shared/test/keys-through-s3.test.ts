@@ -7,7 +7,7 @@ import { freePort } from '../../dev/ports.js';
 import { asDeliveredByS3 } from '../../dev/s3-event-bridge.js';
 import { S3_EMULATOR_CREDENTIALS, startS3Emulator, type S3Emulator } from '../../dev/s3-emulator.js';
 import { newVideoId } from '../src/ids.js';
-import { parseSourceKey, sourceKey } from '../src/keys.js';
+import { MAX_NAME_BYTES, parseSourceKey, safeFileName, sourceKey } from '../src/keys.js';
 import { S3EventRecord, decodeS3EventKey } from '../src/s3-event.js';
 
 let dir: string;
@@ -37,5 +37,23 @@ describe('the key layout survives a real round trip through S3 and its event', (
     const record = S3EventRecord.parse(delivered.Records[0]);
     expect(record.s3.object.key).not.toContain(' ');
     expect(parseSourceKey(decodeS3EventKey(record.s3.object.key))).toEqual({ owner: 'alice', videoId, fileName: name });
+  });
+
+  // Long and malformed names: what the edge keeps of them must read back as a source key once S3
+  // has stored it and sent its event, or the Lambda passes the video over and it stays `queued`.
+  it.each([
+    ['cut at the limit just after a space', `${'a'.repeat(10)} ${'b'.repeat(MAX_NAME_BYTES - 5)}.mp4`],
+    ['a control character between a letter and its accent', 'cafe\u0000\u0301.mp4'],
+    ['an unpaired surrogate', 'clip\ud800.mp4'],
+    ['a long name in two-byte letters', `${'é'.repeat(MAX_NAME_BYTES)}.mp4`],
+    ['a long name in four-byte emoji', `${'🎬'.repeat(MAX_NAME_BYTES)}.mkv`],
+  ])('%s', async (_label, name) => {
+    const videoId = newVideoId();
+    const key = sourceKey('alice', videoId, name);
+    const event = new Promise<{ Records: unknown[] }>((resolve) => emulator.onEvent(resolve));
+    await s3.send(new PutObjectCommand({ Bucket: 'hoist', Key: key, Body: 'x' }));
+
+    const record = S3EventRecord.parse(asDeliveredByS3(await event).Records[0]);
+    expect(parseSourceKey(decodeS3EventKey(record.s3.object.key))).toEqual({ owner: 'alice', videoId, fileName: safeFileName(name) });
   });
 });

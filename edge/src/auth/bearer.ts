@@ -51,7 +51,13 @@ export async function ownerFromAuthorization(header: string | undefined, setting
   } catch (error) {
     throw new AuthError(`bearer token rejected: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const owner = OwnerId.safeParse(payload['sub']);
-  if (!owner.success) throw new AuthError('bearer token has no usable subject (sub)');
+  const subject = payload['sub'];
+  if (typeof subject !== 'string') throw new AuthError('bearer token has no usable subject (sub)');
+  // The subject names the owner's folder in every key: one that could be read as another folder
+  // (`.`, `..`, a `/`) or that a key cannot hold is refused, with the reason, never stored.
+  const owner = OwnerId.safeParse(subject);
+  if (!owner.success) {
+    throw new AuthError(`bearer token subject (sub) cannot be an owner id: ${owner.error.issues[0]?.message ?? 'not allowed'}`);
+  }
   return owner.data;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { encodeS3EventKey, sourceKey } from '@hoist/shared';
 import { jobFromRecord } from './event-records.js';
 
 const videoId = 'abcdefghjkmnpqrstvwxyz0123';
@@ -27,6 +28,13 @@ describe('jobFromRecord', () => {
         eventTime: '2026-11-24T10:00:00.000Z',
       },
     });
+  });
+
+  it('queues a job for every key the edge builds, however long or malformed the uploaded name', () => {
+    for (const name of [`${'a'.repeat(10)} ${'b'.repeat(195)}.mp4`, 'cafe\u0000\u0301.mp4', 'clip\ud800.mp4', '🎬'.repeat(500), '../..', '']) {
+      const key = sourceKey('alice', videoId, name);
+      expect(jobFromRecord(record(encodeS3EventKey(key))), JSON.stringify(name)).toMatchObject({ kind: 'job', job: { key, owner: 'alice', videoId } });
+    }
   });
 
   it('ignores what the bucket notification does not cover (other prefixes, other events), and says why', () => {
