@@ -5,7 +5,7 @@ import {
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { TranscodeJob, describeZodError } from '@hoist/shared';
+import { TranscodeJob, describeZodError, jobKeyMismatch } from '@hoist/shared';
 import type { Logger } from '../logger.js';
 import { JobError } from './job-errors.js';
 import type { JobOutcome } from './run-transcode-job.js';
@@ -13,6 +13,8 @@ import type { JobOutcome } from './run-transcode-job.js';
 export interface JobConsumerOptions {
   sqs: SQSClient;
   queueUrl: string;
+  /** The bucket this fleet serves; a job naming another, or whose fields disagree with its key, is never run. */
+  bucket: string;
   /** Runs one job; resolves when it is finished (ready, failed for good, or a duplicate). */
   runJob: (job: TranscodeJob, signal: AbortSignal) => Promise<JobOutcome>;
   logger: Logger;
@@ -28,7 +30,8 @@ export interface JobConsumerOptions {
  * Long-polls the job queue and runs up to `concurrency` jobs at once. A message is deleted
  * only when its job is done; while it runs a heartbeat keeps it hidden; a retryable failure
  * makes it visible again after a backoff; a message that is not a job is left to the
- * dead-letter queue after its receives run out.
+ * dead-letter queue after its receives run out; a job whose owner, video id or bucket disagree
+ * with its key is dropped at once, unrun.
  */
 export class JobConsumer {
   readonly #options: JobConsumerOptions;
@@ -125,6 +128,22 @@ export class JobConsumer {
       return;
     }
     const job = parsed.job;
+    const mismatch = jobKeyMismatch(job, this.#options.bucket);
+    if (mismatch) {
+      // Forged or corrupted: running it would read one video's source and write another's
+      // outputs. Nothing is written; the message is dropped at its first receive, not retried.
+      logger.error('job message does not match its source key; dropped without running', {
+        messageId: message.MessageId,
+        videoId: job.videoId,
+        key: job.key,
+        reason: mismatch,
+      });
+      this.#stats.failed++;
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: receipt })).catch((error: unknown) => {
+        logger.warn('could not delete the dropped message; it will be seen again', { messageId: message.MessageId, error: String(error) });
+      });
+      return;
+    }
     const messageId = message.MessageId ?? receipt;
     this.#sentAt.set(messageId, Number(message.Attributes?.['SentTimestamp'] ?? Date.now()));
     // Stops this job alone: its message went to another worker, or the fleet is shutting down.

@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   const consumer = new JobConsumer({
     sqs,
     queueUrl: config.JOB_QUEUE_URL,
+    bucket: config.S3_BUCKET,
     logger,
     concurrency: config.JOB_CONCURRENCY,
     visibilityTimeoutSeconds: config.VISIBILITY_TIMEOUT_SECONDS,
