@@ -58,7 +58,8 @@ export function readStackConfig(env: NodeJS.ProcessEnv = process.env, cwd = proc
     throw new Error(describeZodError(result.error));
   }
   const c = result.data;
-  const passThrough = ['LADDER', 'POOL_SIZE', 'JOB_CONCURRENCY', 'X264_PRESET', 'TEMP_DIR', 'FFMPEG_PATH', 'FFPROBE_PATH', 'DRAIN_SECONDS', 'VISIBILITY_TIMEOUT_SECONDS'];
+  const passThrough = ['LADDER', 'POOL_SIZE', 'JOB_CONCURRENCY', 'X264_PRESET', 'TEMP_DIR', 'FFMPEG_PATH', 'FFPROBE_PATH', 'DRAIN_SECONDS', 'VISIBILITY_TIMEOUT_SECONDS',
+    'MAX_DURATION_SECONDS', 'MAX_FRAME_WIDTH', 'MAX_FRAME_HEIGHT', 'MAX_FRAME_PIXELS', 'MAX_FRAME_RATE', 'MAX_STREAMS'];
   return {
     s3Port: c.HOIST_S3_PORT,
     sqsPort: c.HOIST_SQS_PORT,

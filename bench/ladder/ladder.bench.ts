@@ -10,6 +10,7 @@ import { chooseLadder } from '../../worker-fleet/src/transcode/ladder.js';
 import { probeSource } from '../../worker-fleet/src/transcode/probe.js';
 import { RenditionPool } from '../../worker-fleet/src/transcode/rendition-pool.js';
 import { renditionArgs } from '../../worker-fleet/src/transcode/transcode.js';
+import { sourceInputArgs, taskSourceInput } from '../../worker-fleet/src/media/source-input-args.js';
 import { runSharedDecode } from './shared-decode.js';
 import { alternate, summarise } from '../lib/stats.js';
 import type { Benchmark } from '../lib/types.js';
@@ -35,7 +36,7 @@ export function decodeOnceArgs(tasks: readonly TranscodeTask[]): string[] {
   const graph = [split, ...perRung.map((r, i) => `[v${i}]fps=${r.rate},${r.filter}[out${i}]`)].join(';');
   return [
     '-hide_banner', '-nostdin', '-y', '-loglevel', 'error',
-    '-i', first.sourcePath,
+    ...sourceInputArgs(taskSourceInput(first)),
     '-filter_complex', graph,
     ...perRung.flatMap((r, i) => ['-map', `[out${i}]`, ...(r.hasAudio ? ['-map', '0:a:0'] : []), ...r.output, r.playlist]),
   ];
@@ -63,7 +64,7 @@ export const ladderBenchmark: Benchmark = {
             const outputDir = join(out, `${rung.label}p`);
             await mkdir(outputDir, { recursive: true });
             return {
-              videoId: '0123456789abcdefghjkmnpqrs', ffmpegPath: ffmpeg, sourcePath: source, outputDir, rung,
+              videoId: '0123456789abcdefghjkmnpqrs', ffmpegPath: ffmpeg, sourcePath: source, sourceFormat: info.input.format, maxSourcePixels: info.input.maxPixels, outputDir, rung,
               frameRate: info.frameRate, hasAudio: info.hasAudio, keyframeSeconds: 2, segmentSeconds: 4,
               durationSeconds: info.durationSeconds, preset: 'veryfast' as const,
             };

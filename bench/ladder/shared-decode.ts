@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { TranscodeTask } from '@hoist/shared';
 import { renditionArgs } from '../../worker-fleet/src/transcode/transcode.js';
+import { sourceInputArgs, taskSourceInput } from '../../worker-fleet/src/media/source-input-args.js';
 
 /**
  * The other way to keep one encoder process per rung without decoding the source once per
@@ -29,7 +30,7 @@ export async function runSharedDecode(
   ].join(';');
   const decoder = run(ffmpeg, [
     '-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-threads', '1',
-    '-i', first.sourcePath, '-filter_complex', graph,
+    ...sourceInputArgs(taskSourceInput(first)), '-filter_complex', graph,
     ...fifos.flatMap((fifo, i) => ['-map', `[out${i}]`, '-f', 'rawvideo', fifo]),
   ], stop);
   await Promise.all([decoder, ...encoders]);
@@ -48,7 +49,7 @@ function pipedEncoderArgs(task: TranscodeTask, fifo: string): string[] {
   return [
     '-hide_banner', '-nostdin', '-y', '-loglevel', 'error',
     '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${width}x${height}`, '-r', String(task.frameRate), '-i', fifo,
-    ...(task.hasAudio ? ['-i', task.sourcePath, '-map', '0:v', '-map', '1:a:0'] : ['-map', '0:v']),
+    ...(task.hasAudio ? [...sourceInputArgs(taskSourceInput(task)), '-map', '0:v', '-map', '1:a:0'] : ['-map', '0:v']),
     ...args.slice(encoderStart),
   ];
 }

@@ -16,11 +16,23 @@ export const Rung = z.object({
 });
 export type Rung = z.infer<typeof Rung>;
 
+/**
+ * The ffmpeg demuxer a source is read with, chosen from the file's own bytes (an allow-list:
+ * none of these opens other files or URLs). `mov` covers MP4/MOV/3GP, `matroska` WebM too,
+ * `mpegts` M2TS too, `mpeg` is MPEG-PS (VOB, MPG), `asf` is WMV.
+ */
+export const SourceFormat = z.enum(['mov', 'matroska', 'mpegts', 'avi', 'mpeg', 'mxf', 'asf', 'flv']);
+export type SourceFormat = z.infer<typeof SourceFormat>;
+
 /** What a piscina worker receives to encode one rendition: everything it needs, nothing shared. */
 export const TranscodeTask = z.object({
   videoId: VideoId,
   ffmpegPath: z.string().min(1),
   sourcePath: z.string().min(1),
+  /** Demuxer forced on the source: never guessed again from its bytes. */
+  sourceFormat: SourceFormat,
+  /** Largest frame, in pixels, a decoder may allocate for the source (ffmpeg `-max_pixels`). */
+  maxSourcePixels: z.number().int().positive(),
   /** Folder the rendition's playlist and segments are written to; created by the task. */
   outputDir: z.string().min(1),
   rung: Rung,

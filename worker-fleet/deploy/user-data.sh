@@ -48,7 +48,8 @@ AWS_REGION=${AWS_REGION}
 ENV
 # Tuning passes through only when the launch template sets it; otherwise the fleet's own
 # defaults (worker-fleet/src/fleet/config.ts) apply, so there is one place that names them.
-for name in JOB_CONCURRENCY POOL_SIZE DRAIN_SECONDS VISIBILITY_TIMEOUT_SECONDS LADDER X264_PRESET; do
+for name in JOB_CONCURRENCY POOL_SIZE DRAIN_SECONDS VISIBILITY_TIMEOUT_SECONDS LADDER X264_PRESET \
+  MAX_DURATION_SECONDS MAX_FRAME_WIDTH MAX_FRAME_HEIGHT MAX_FRAME_PIXELS MAX_FRAME_RATE MAX_STREAMS; do
   if [ -n "${!name:-}" ]; then echo "${name}=${!name}" >> /etc/hoist/fleet.env; fi
 done
 chmod 640 /etc/hoist/fleet.env

@@ -66,6 +66,6 @@ describe('runTranscodeJob with real ffmpeg and the S3 emulator', () => {
     expect(await runTranscodeJob(job, fx.deps)).toBe('failed');
     const status = await fx.status(job.videoId);
     expect(status.state).toBe('failed');
-    expect(status.state === 'failed' && status.error).toMatch(/^not a readable media file/);
+    expect(status.state === 'failed' && status.error).toBe('the file is a text file, not a video file');
   });
 });

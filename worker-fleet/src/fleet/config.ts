@@ -1,6 +1,7 @@
 import { availableParallelism, tmpdir } from 'node:os';
 import { z } from 'zod';
 import { describeZodError } from '@hoist/shared';
+import { DEFAULT_MEDIA_LIMITS, type MediaLimits } from '../media/media-limits.js';
 import { DEFAULT_LADDER } from '../transcode/ladder.js';
 
 const count = (name: string, fallback: number) =>
@@ -48,9 +49,40 @@ const FleetEnv = z.object({
   HEALTH_PORT: z.coerce.number({ error: 'HEALTH_PORT must be a port number' }).int().min(0).max(65_535).default(9464),
   /** Seconds SIGTERM waits for running jobs before releasing them. Default 60. */
   DRAIN_SECONDS: count('DRAIN_SECONDS', 60),
+  // Media limits: a source over any of them fails at once, before the ladder starts
+  // (why each default: media/media-limits.ts).
+  /** Longest video accepted, in seconds. Default 21600 (6 hours). */
+  MAX_DURATION_SECONDS: count('MAX_DURATION_SECONDS', DEFAULT_MEDIA_LIMITS.maxDurationSeconds),
+  /** Widest frame accepted, in pixels, as stored (before rotation). Default 8192. */
+  MAX_FRAME_WIDTH: count('MAX_FRAME_WIDTH', DEFAULT_MEDIA_LIMITS.maxWidth),
+  /** Tallest frame accepted, in pixels, as stored (before rotation). Default 8192. */
+  MAX_FRAME_HEIGHT: count('MAX_FRAME_HEIGHT', DEFAULT_MEDIA_LIMITS.maxHeight),
+  /** Most pixels in one frame. Default 35389440 (8192×4320, 35.4 Mpx). */
+  MAX_FRAME_PIXELS: count('MAX_FRAME_PIXELS', DEFAULT_MEDIA_LIMITS.maxPixels).pipe(
+    z.number().max(2 ** 31 - 1, 'MAX_FRAME_PIXELS must be at most 2147483647'),
+  ),
+  /** Highest frame rate accepted, frames per second. Default 240 (phone slow motion). */
+  MAX_FRAME_RATE: z.coerce
+    .number({ error: 'MAX_FRAME_RATE must be a number' })
+    .positive('MAX_FRAME_RATE must be above 0')
+    .default(DEFAULT_MEDIA_LIMITS.maxFrameRate),
+  /** Most streams (video, audio, subtitles, data) in one file. Default 64. */
+  MAX_STREAMS: count('MAX_STREAMS', DEFAULT_MEDIA_LIMITS.maxStreams),
 });
 
 export type FleetConfig = z.infer<typeof FleetEnv>;
+
+/** The media limits a fleet with `config` applies to every source. */
+export function mediaLimitsOf(config: FleetConfig): MediaLimits {
+  return {
+    maxDurationSeconds: config.MAX_DURATION_SECONDS,
+    maxWidth: config.MAX_FRAME_WIDTH,
+    maxHeight: config.MAX_FRAME_HEIGHT,
+    maxPixels: config.MAX_FRAME_PIXELS,
+    maxFrameRate: config.MAX_FRAME_RATE,
+    maxStreams: config.MAX_STREAMS,
+  };
+}
 
 /** Reads the fleet's environment once at start-up; a bad value stops it with the variable's name. */
 export function readFleetConfig(env: NodeJS.ProcessEnv = process.env): FleetConfig {

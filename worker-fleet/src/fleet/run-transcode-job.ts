@@ -16,6 +16,7 @@ import { hlsCodecs, h264Level } from '../transcode/h264-level.js';
 import { chooseLadder } from '../transcode/ladder.js';
 import { masterPlaylist, measuredBandwidth, segmentDurations, type MasterVariant } from '../transcode/playlists.js';
 import { extractPoster } from '../transcode/poster.js';
+import type { MediaLimits } from '../media/media-limits.js';
 import { UnusableMediaError, probeSource, type SourceInfo } from '../transcode/probe.js';
 import type { RenditionPool } from '../transcode/rendition-pool.js';
 import { JobError } from './job-errors.js';
@@ -31,6 +32,8 @@ export interface TranscodeJobDeps {
   ladder: readonly number[];
   preset: 'ultrafast' | 'superfast' | 'veryfast' | 'faster' | 'fast' | 'medium' | 'slow';
   logger: Logger;
+  /** What a source may be at most (duration, frame size and rate, streams). Default DEFAULT_MEDIA_LIMITS. */
+  mediaLimits?: MediaLimits;
 }
 
 export type JobOutcome = 'ready' | 'failed' | 'duplicate';
@@ -65,11 +68,11 @@ export async function runTranscodeJob(job: TranscodeJob, deps: TranscodeJobDeps,
     await store.download(job.key, sourcePath);
     let source: SourceInfo;
     try {
-      source = await probeSource(deps.binaries.ffprobe, sourcePath);
+      source = await probeSource(deps.binaries.ffprobe, sourcePath, deps.mediaLimits);
     } catch (error) {
       if (error instanceof UnusableMediaError) {
         await status.set({ state: 'failed', error: error.message });
-        logger.warn('source is not usable video', { videoId: job.videoId, reason: error.message });
+        logger.warn('source is not usable video', { videoId: job.videoId, refusal: error.refusal, reason: error.message });
         return 'failed';
       }
       throw error;
@@ -89,6 +92,8 @@ export async function runTranscodeJob(job: TranscodeJob, deps: TranscodeJobDeps,
             videoId: job.videoId,
             ffmpegPath: deps.binaries.ffmpeg,
             sourcePath,
+            sourceFormat: source.input.format,
+            maxSourcePixels: source.input.maxPixels,
             outputDir: join(workDir, `${rung.label}p`),
             rung,
             frameRate: source.frameRate,
@@ -120,7 +125,7 @@ export async function runTranscodeJob(job: TranscodeJob, deps: TranscodeJobDeps,
     const publishStarted = performance.now();
     const top = ladder[ladder.length - 1]!;
     const posterPath = join(workDir, 'poster.jpg');
-    await extractPoster(deps.binaries.ffmpeg, sourcePath, posterPath, source.durationSeconds, top.width, top.height);
+    await extractPoster(deps.binaries.ffmpeg, source.input, posterPath, source.durationSeconds, top.width, top.height);
     await store.putFile(outputKeys.poster(job.videoId), posterPath);
     const manifest: VideoManifest = {
       videoId: job.videoId,

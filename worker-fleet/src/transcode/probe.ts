@@ -1,8 +1,26 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { stat } from 'node:fs/promises';
 import { z } from 'zod';
+import { readHead, refusalReason, sniffContainer } from '../media/container-sniff.js';
+import { checkDurationPlausible, measuredFrameRate } from '../media/duration-plausibility.js';
+import {
+  DEFAULT_MEDIA_LIMITS,
+  checkDuration,
+  checkFrameRate,
+  checkFrameSize,
+  checkStreamCount,
+  decoderPixelCap,
+  probeTimeoutMs,
+  type MediaLimits,
+} from '../media/media-limits.js';
+import { samplePackets } from '../media/packet-sample.js';
+import { runFfprobe } from '../media/run-ffprobe.js';
+import { sourceInputArgs, type SourceInput } from '../media/source-input-args.js';
+import { UnusableMediaError } from '../media/unusable-media.js';
+
+export { UnusableMediaError } from '../media/unusable-media.js';
 
 const Stream = z.object({
+  index: z.number().int().nonnegative(),
   codec_type: z.string().optional(),
   codec_name: z.string().optional(),
   width: z.number().optional(),
@@ -16,8 +34,9 @@ const Stream = z.object({
 });
 const ProbeOutput = z.object({
   streams: z.array(Stream).default([]),
-  format: z.object({ duration: z.string().optional(), format_name: z.string().optional() }).optional(),
+  format: z.object({ duration: z.string().optional(), start_time: z.string().optional(), format_name: z.string().optional() }).optional(),
 });
+type ProbeOutput = z.infer<typeof ProbeOutput>;
 
 /** What the ladder and tasks need to know about a source. */
 export interface SourceInfo {
@@ -29,11 +48,8 @@ export interface SourceInfo {
   hasAudio: boolean;
   videoCodec: string;
   pixelFormat: string;
-}
-
-/** A file ffprobe can read but that is no usable video, or that it cannot read at all. */
-export class UnusableMediaError extends Error {
-  override name = 'UnusableMediaError';
+  /** How every later ffmpeg run reads it (source-input-args.ts). */
+  input: SourceInput;
 }
 
 function rate(text: string | undefined): number {
@@ -41,26 +57,52 @@ function rate(text: string | undefined): number {
   return num && den ? num / den : 0;
 }
 
-/** Runs ffprobe on `path` and reads the first real video stream (cover art is not video). */
-export async function probeSource(ffprobe: string, path: string): Promise<SourceInfo> {
-  let stdout: string;
-  try {
-    ({ stdout } = await promisify(execFile)(
-      ffprobe,
-      ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path],
-      { maxBuffer: 16 * 1024 * 1024 },
-    ));
-  } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr?.trim().split('\n').pop() ?? '';
-    throw new UnusableMediaError(`not a readable media file${stderr ? `: ${stderr}` : ''}`);
-  }
-  const output = ProbeOutput.parse(JSON.parse(stdout));
-  const video = output.streams.find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic);
+/**
+ * The media gate: tells what `path` is and refuses it, with a reason, before any encoding,
+ * unless it is video the fleet accepts. In order:
+ * 1. the container, from the file's own bytes, must be on the allow-list;
+ * 2. ffprobe reads the header with that demuxer forced, local files only and decoders capped at
+ *    the frame limit: stream count and frame size are checked;
+ * 3. a short read of real packets (the first video ones, the last ones of the file) gives the
+ *    frame rate and shows whether the claimed duration is there at all; then the duration limit.
+ * Every ffprobe run is killed after a few seconds plus a share of the file's size.
+ * Throws UnusableMediaError for what the file causes; anything else is the machine's.
+ */
+export async function probeSource(ffprobe: string, path: string, limits: MediaLimits = DEFAULT_MEDIA_LIMITS): Promise<SourceInfo> {
+  const bytes = (await stat(path)).size;
+  const sniffed = sniffContainer(await readHead(path), bytes);
+  if (!sniffed.accepted) throw new UnusableMediaError(refusalReason(sniffed), 'not-video');
+  const input: SourceInput = { path, format: sniffed.format, maxPixels: decoderPixelCap(limits) };
+  const timeoutMs = probeTimeoutMs(bytes);
+
+  const header = await runFfprobe(ffprobe, ['-v', 'error', '-threads', '1', '-print_format', 'json', '-show_format', '-show_streams', ...sourceInputArgs(input)], timeoutMs);
+  const output = parseProbeOutput(header.stdout);
+  checkStreamCount(output.streams.length, limits);
+  const videos = output.streams.filter((s) => s.codec_type === 'video' && !s.disposition?.attached_pic);
+  for (const stream of videos) if (stream.width && stream.height) checkFrameSize(stream.width, stream.height, limits);
+  // A decoder that refused a frame over -max_pixels names its size, whatever the container said.
+  const refused = /Picture size (\d+)x(\d+) exceeds/.exec(header.stderr);
+  if (refused) checkFrameSize(Number(refused[1]), Number(refused[2]), limits);
+  const video = videos[0];
   if (!video?.width || !video.height) throw new UnusableMediaError('the file has no video stream');
-  const rotation = Number(video.tags?.['rotate'] ?? video.side_data_list?.find((d) => d.rotation !== undefined)?.rotation ?? 0);
-  const quarterTurn = Math.abs(Math.round(rotation / 90)) % 2 === 1;
   const durationSeconds = Number(output.format?.duration ?? 0);
   if (!(durationSeconds > 0)) throw new UnusableMediaError('the video has no duration: it may be truncated');
+
+  const startSeconds = Number(output.format?.start_time ?? 0) || 0;
+  const sample = await samplePackets(ffprobe, input, video.index, startSeconds + durationSeconds, timeoutMs);
+  const measured = measuredFrameRate(sample.head);
+  checkFrameRate(measured ?? rate(video.avg_frame_rate), measured !== undefined, limits);
+  checkDurationPlausible({
+    claimedSeconds: durationSeconds,
+    startSeconds,
+    bytes,
+    tail: sample.tail,
+    mediaStreams: new Set(output.streams.filter((s) => s.codec_type === 'video' || s.codec_type === 'audio').map((s) => s.index)),
+  });
+  checkDuration(durationSeconds, limits);
+
+  const rotation = Number(video.tags?.['rotate'] ?? video.side_data_list?.find((d) => d.rotation !== undefined)?.rotation ?? 0);
+  const quarterTurn = Math.abs(Math.round(rotation / 90)) % 2 === 1;
   const frameRate = rate(video.avg_frame_rate) || rate(video.r_frame_rate);
   return {
     width: quarterTurn ? video.height : video.width,
@@ -70,5 +112,14 @@ export async function probeSource(ffprobe: string, path: string): Promise<Source
     hasAudio: output.streams.some((s) => s.codec_type === 'audio'),
     videoCodec: video.codec_name ?? 'unknown',
     pixelFormat: video.pix_fmt ?? 'unknown',
+    input,
   };
+}
+
+function parseProbeOutput(stdout: string): ProbeOutput {
+  try {
+    return ProbeOutput.parse(JSON.parse(stdout));
+  } catch {
+    throw new UnusableMediaError('not a readable media file: ffprobe could not describe it');
+  }
 }

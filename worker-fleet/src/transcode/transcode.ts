@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TranscodeResult, TranscodeTask } from '@hoist/shared';
+import { sourceInputArgs, taskSourceInput } from '../media/source-input-args.js';
 import { h264Level } from './h264-level.js';
 
 export const PLAYLIST_FILE = 'index.m3u8';
@@ -20,7 +21,7 @@ export function renditionArgs(task: TranscodeTask): string[] {
     // One decoder thread: rungs run side by side in the pool, which already fills the cores;
     // frame-threaded decoding in each of them only adds contention (measured by bench/ladder).
     '-threads', '1',
-    '-i', task.sourcePath,
+    ...sourceInputArgs(taskSourceInput(task)),
     '-map', '0:v:0',
     ...(task.hasAudio ? ['-map', '0:a:0'] : []),
     // Scale to the rung, then 8-bit 4:2:0 whatever the source (10-bit and HDR included).

@@ -1,0 +1,71 @@
+import { runFfprobe } from './run-ffprobe.js';
+import { sourceInputArgs, type SourceInput } from './source-input-args.js';
+
+/** One demuxed packet's place in time, in seconds on the file's own clock. */
+export interface PacketTime {
+  stream: number;
+  /** Decode time where the file gives one, else presentation time: rises packet by packet. */
+  at: number;
+  /** When the packet stops being shown: its latest timestamp plus its duration. */
+  end: number;
+}
+
+/** What a short read of the real stream shows: its first video packets and the file's last packets. */
+export interface PacketSample {
+  head: PacketTime[];
+  tail: PacketTime[];
+}
+
+/** Video packets read from the start: enough to measure the frame rate (about 2 s at 240 fps). */
+export const HEAD_PACKETS = 500;
+/** The tail read starts this long before the claimed end (the demuxer lands on a keyframe before it). */
+export const TAIL_SECONDS = 5;
+/** Packets of every stream read from there at most: many seconds' worth for any accepted file. */
+export const TAIL_PACKETS = 20_000;
+
+/**
+ * Reads packets (no decoding) from the start of the chosen video stream, and from just before
+ * the claimed end of the file to its real end, with two ffprobe runs side by side.
+ * `claimedEnd` is the header's start time plus its duration.
+ */
+export async function samplePackets(
+  ffprobe: string,
+  input: SourceInput,
+  videoIndex: number,
+  claimedEnd: number,
+  timeoutMs: number,
+): Promise<PacketSample> {
+  const read = async (extra: string[]) => {
+    const { stdout } = await runFfprobe(
+      ffprobe,
+      ['-v', 'error', '-threads', '1', ...extra, '-show_entries', 'packet=stream_index,pts_time,dts_time,duration_time', '-print_format', 'compact=p=0', ...sourceInputArgs(input)],
+      timeoutMs,
+    );
+    return parsePackets(stdout);
+  };
+  const tailStart = Math.max(0, claimedEnd - TAIL_SECONDS);
+  const [head, tail] = await Promise.all([
+    read(['-select_streams', String(videoIndex), '-read_intervals', `%+#${HEAD_PACKETS}`]),
+    read(['-read_intervals', `${tailStart.toFixed(3)}%+#${TAIL_PACKETS}`]),
+  ]);
+  return { head, tail };
+}
+
+/** Parses ffprobe's compact packet lines (`stream_index=0|pts_time=1.0|dts_time=N/A|…`); packets without any time are left out. */
+export function parsePackets(stdout: string): PacketTime[] {
+  const packets: PacketTime[] = [];
+  for (const line of stdout.split('\n')) {
+    if (!line.includes('stream_index=')) continue;
+    const fields = new Map(line.trim().split('|').map((pair) => pair.split('=', 2) as [string, string]));
+    const number = (key: string) => {
+      const value = Number(fields.get(key));
+      return fields.get(key) !== undefined && fields.get(key) !== 'N/A' && Number.isFinite(value) ? value : undefined;
+    };
+    const pts = number('pts_time');
+    const dts = number('dts_time');
+    const at = dts ?? pts;
+    if (at === undefined) continue;
+    packets.push({ stream: number('stream_index') ?? -1, at, end: Math.max(pts ?? at, dts ?? at) + Math.max(0, number('duration_time') ?? 0) });
+  }
+  return packets;
+}
