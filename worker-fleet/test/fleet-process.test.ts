@@ -169,6 +169,8 @@ describe('the fleet process against the SQS and S3 emulators', () => {
     await doomed.exited;
 
     const survivor = await startFleet({ VISIBILITY_TIMEOUT_SECONDS: '3' });
+    // The killed process's scratch folder (its source and half-done rungs) is swept at start.
+    expect(survivor.lines.join('\n')).toMatch(/"message":"scratch folders of stopped jobs removed","removed":[1-9]/);
     await survivor.waitFor(new RegExp(`"message":"job started","videoId":"${job.videoId}".*"receiveCount":"2"`), 30_000);
     await survivor.waitFor(new RegExp(`"message":"job finished","videoId":"${job.videoId}","outcome":"ready"`), 45_000);
     const manifest = VideoManifest.parse(await (await readOutput(outputKeys.manifest(job.videoId))).json());

@@ -7,6 +7,7 @@ import { VideoStatusDocument, newVideoId, outputKeys, sourceKey, type TranscodeJ
 import { freePort } from '../../dev/ports.js';
 import { S3_EMULATOR_CREDENTIALS, startS3Emulator, type S3Emulator } from '../../dev/s3-emulator.js';
 import type { TranscodeJobDeps } from '../src/fleet/run-transcode-job.js';
+import { ScratchSpace } from '../src/fleet/scratch-space.js';
 import { silentLogger } from '../src/logger.js';
 import { S3Store } from '../src/storage/s3-store.js';
 import { resolveFfmpegBinaries } from '../src/transcode/ffmpeg-binaries.js';
@@ -45,7 +46,7 @@ export async function startTranscodeFixture(ladder: number[]): Promise<Transcode
     store: new S3Store(s3, 'hoist'),
     pool: new RenditionPool({ threads: 2 }),
     binaries: resolveFfmpegBinaries(),
-    tempDir: dir,
+    scratch: new ScratchSpace({ tempDir: dir }),
     ladder,
     preset: 'ultrafast',
     logger: silentLogger,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { describeZodError } from '@hoist/shared';
 import { DEFAULT_MEDIA_LIMITS, type MediaLimits } from '../media/media-limits.js';
 import { DEFAULT_LADDER } from '../transcode/ladder.js';
+import { DEFAULT_DISK_HEADROOM_FACTOR } from './scratch-space.js';
 
 const count = (name: string, fallback: number) =>
   z.coerce
@@ -30,6 +31,14 @@ const FleetEnv = z.object({
   POOL_SIZE: count('POOL_SIZE', availableParallelism()),
   /** Scratch space for sources and renditions. Default: the OS temp folder. */
   TEMP_DIR: z.string().min(1).default(tmpdir()),
+  /**
+   * Room kept on TEMP_DIR's disk for a job's renditions, as a multiple of its source's size: a
+   * job downloads only when source × (1 + this) is free beside what running jobs hold. Default 1.5.
+   */
+  DISK_HEADROOM_FACTOR: z.coerce
+    .number({ error: 'DISK_HEADROOM_FACTOR must be a number' })
+    .min(0, 'DISK_HEADROOM_FACTOR must be 0 or more')
+    .default(DEFAULT_DISK_HEADROOM_FACTOR),
   /** Rung labels (short side in pixels), comma-separated. Default 1080,720,480,360. */
   LADDER: z
     .string()

@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { jsonLogger } from '../logger.js';
 import { S3Store } from '../storage/s3-store.js';
 import { ffmpegVersion, resolveFfmpegBinaries } from '../transcode/ffmpeg-binaries.js';
@@ -7,6 +8,8 @@ import { mediaLimitsOf, readFleetConfig } from './config.js';
 import { JobConsumer } from './consumer.js';
 import { startHealthServer } from './health-server.js';
 import { runTranscodeJob } from './run-transcode-job.js';
+import { ScratchSpace } from './scratch-space.js';
+import { sweepScratchFolders } from './scratch-sweep.js';
 
 /** The fleet process: one per machine, started by systemd or the local stack. */
 async function main(): Promise<void> {
@@ -17,6 +20,10 @@ async function main(): Promise<void> {
   const { s3, sqs } = createAwsClients(config);
   const store = new S3Store(s3, config.S3_BUCKET);
   const pool = new RenditionPool({ threads: config.POOL_SIZE });
+  await mkdir(config.TEMP_DIR, { recursive: true });
+  // Folders a killed fleet process left hold disk that no running job will free.
+  await sweepScratchFolders({ tempDir: config.TEMP_DIR, logger });
+  const scratch = new ScratchSpace({ tempDir: config.TEMP_DIR, headroomFactor: config.DISK_HEADROOM_FACTOR });
   const consumer = new JobConsumer({
     sqs,
     queueUrl: config.JOB_QUEUE_URL,
@@ -25,7 +32,7 @@ async function main(): Promise<void> {
     concurrency: config.JOB_CONCURRENCY,
     visibilityTimeoutSeconds: config.VISIBILITY_TIMEOUT_SECONDS,
     runJob: (job, signal) =>
-      runTranscodeJob(job, { store, pool, binaries, tempDir: config.TEMP_DIR, ladder: config.LADDER, preset: config.X264_PRESET, logger, mediaLimits: mediaLimitsOf(config) }, signal),
+      runTranscodeJob(job, { store, pool, binaries, scratch, ladder: config.LADDER, preset: config.X264_PRESET, logger, mediaLimits: mediaLimitsOf(config) }, signal),
   });
 
   const health = await startHealthServer(config.HEALTH_PORT, () => consumer.stats());

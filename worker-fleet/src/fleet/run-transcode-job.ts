@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   VideoStatusDocument,
@@ -20,14 +20,15 @@ import type { MediaLimits } from '../media/media-limits.js';
 import { UnusableMediaError, probeSource, type SourceInfo } from '../transcode/probe.js';
 import type { RenditionPool } from '../transcode/rendition-pool.js';
 import { JobError } from './job-errors.js';
+import type { ScratchSpace } from './scratch-space.js';
 import { StatusReporter } from './status-reporter.js';
 
 export interface TranscodeJobDeps {
   store: S3Store;
   pool: RenditionPool;
   binaries: FfmpegBinaries;
-  /** Parent folder for each job's scratch space. */
-  tempDir: string;
+  /** Hands each job a scratch folder once the disk can hold its source and renditions. */
+  scratch: ScratchSpace;
   /** Rung labels to offer, e.g. [1080, 720, 480, 360]. */
   ladder: readonly number[];
   preset: 'ultrafast' | 'superfast' | 'veryfast' | 'faster' | 'fast' | 'medium' | 'slow';
@@ -60,7 +61,16 @@ export async function runTranscodeJob(job: TranscodeJob, deps: TranscodeJobDeps,
   }
   const receivedAt = new Date();
   const status = new StatusReporter(store, job);
-  const workDir = await mkdtemp(join(deps.tempDir, `hoist-${job.videoId}-`));
+  // Before any byte is downloaded: a source the disk cannot hold beside the running jobs goes
+  // back to the queue; one no machine's disk can hold fails for good.
+  const scratch = await deps.scratch.claim(job.videoId, job.size);
+  if (scratch.kind === 'never') {
+    await status.set({ state: 'failed', error: scratch.reason });
+    logger.warn('source can never fit on this machine\'s disk', { videoId: job.videoId, reason: scratch.reason });
+    return 'failed';
+  }
+  if (scratch.kind === 'busy') throw new JobError(scratch.reason, job.videoId, true);
+  const workDir = scratch.dir;
   try {
     await status.set({ state: 'probing' }, 0);
     const sourcePath = join(workDir, 'source');
@@ -154,7 +164,7 @@ export async function runTranscodeJob(job: TranscodeJob, deps: TranscodeJobDeps,
       cause: error,
     });
   } finally {
-    await rm(workDir, { recursive: true, force: true });
+    await scratch.release();
   }
 }
 
