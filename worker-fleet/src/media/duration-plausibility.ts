@@ -1,4 +1,4 @@
-import { decimal, formatBytes, formatDuration } from './media-limits.js';
+import { formatBytes, formatDuration } from './media-limits.js';
 import type { PacketTime } from './packet-sample.js';
 import { UnusableMediaError } from './unusable-media.js';
 
@@ -54,7 +54,7 @@ export function checkDurationPlausible(evidence: DurationEvidence): void {
   else if (packetEnd > claimed + tolerance) problems.push(`its packets run on to ${formatDuration(packetEnd)} at least`);
   const perSecond = evidence.bytes / claimed;
   if (perSecond < MIN_BYTES_PER_SECOND) {
-    problems.push(`the whole file is ${formatBytes(evidence.bytes)} (${decimal(perSecond, 1)} bytes a second, where real video takes at least ${MIN_BYTES_PER_SECOND})`);
+    problems.push(`the whole file is ${formatBytes(evidence.bytes)} (${Number(perSecond.toPrecision(2))} bytes a second, where real video takes at least ${MIN_BYTES_PER_SECOND})`);
   }
   if (problems.length > 0) {
     throw new UnusableMediaError(`the file claims to last ${formatDuration(claimed)}, but ${problems.join(', and ')}: that duration is not plausible`, 'implausible');

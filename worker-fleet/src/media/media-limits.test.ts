@@ -59,7 +59,7 @@ describe('duration plausibility: judged by the packets and the bytes, not the he
     expect(refusal(() => checkDurationPlausible({ ...evidence, claimedSeconds: 36_000, bytes: 7500, tail: packets([0, 0.5, 0.96]) }))).toEqual({
       refusal: 'implausible',
       message:
-        'the file claims to last 10 h 0 min, but its packets end at 1 s, and the whole file is 7.5 KB (0.2 bytes a second, where real video takes at least 100): that duration is not plausible',
+        'the file claims to last 10 h 0 min, but its packets end at 1 s, and the whole file is 7.5 KB (0.21 bytes a second, where real video takes at least 100): that duration is not plausible',
     });
   });
 
