@@ -7,7 +7,10 @@ export async function extractPoster(ffmpeg: string, source: SourceInput, output:
   const at = Math.min(1, durationSeconds / 2);
   await promisify(execFile)(ffmpeg, [
     '-hide_banner', '-nostdin', '-y', '-loglevel', 'error',
-    '-ss', at.toFixed(3), ...sourceInputArgs(source),
+    // Seeking after the input decodes from the start, which costs at most a second of video and
+    // always finds the frame: an input seek into MPEG-TS (no index) can land past the only
+    // keyframe of a short clip, and then no frame decodes at all.
+    ...sourceInputArgs(source), '-ss', at.toFixed(3),
     '-frames:v', '1', '-vf', `scale=${width}:${height},format=yuvj420p`, '-q:v', '3',
     output,
   ]);
