@@ -1,4 +1,5 @@
 import { ChildProcessError, runBounded } from '../process/bounded-process.js';
+import { formatDuration } from './media-limits.js';
 import { ffmpegReason, UnusableMediaError } from './unusable-media.js';
 
 /** Largest report ffprobe may print about one source; more is no video the fleet accepts. */
@@ -41,10 +42,12 @@ export async function runFfprobe(ffprobe: string, args: readonly string[], timeo
     if (!(error instanceof ChildProcessError)) throw error;
     switch (error.kind) {
       case 'timeout':
-        throw new UnusableMediaError(`not a readable media file: reading it took longer than ${Math.round(timeoutMs / 1000)} s, the most a file of its size may take`);
+        throw new UnusableMediaError(`not a readable media file: reading it took longer than ${formatDuration(timeoutMs / 1000)}, the most a file of its size may take`);
       case 'memory':
         throw new UnusableMediaError(`reading the file needed more than ${PROBE_MEMORY_BYTES / 1024 ** 3} GiB of memory`, 'over-limit');
       case 'exit': {
+        // prlimit, which starts ffprobe under its memory ceiling, could not run it: the machine's fault.
+        if (/^prlimit: /m.test(error.stderrTail)) throw error;
         const last = ffmpegReason(error.stderrTail.split('\n').pop() ?? '');
         throw new UnusableMediaError(`not a readable media file${last ? `: ${last}` : ''}`);
       }
