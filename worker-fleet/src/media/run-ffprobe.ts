@@ -8,6 +8,10 @@ const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
 /**
  * Address space one ffprobe may use. Its decoders are capped at the frame limit (`-max_pixels`)
  * and run one thread each, so a few frames of the largest accepted size fit with room to spare.
+ * The ceiling is what bounds MPEG-PS and FLV: their streams appear only as packets are read,
+ * and ffmpeg hands no decoder options (so no `-max_pixels`) to the decoders it opens for such
+ * streams while analysing them. A hostile 16000×16000 frame there costs the probe about 1.2 GB
+ * for two seconds before it is refused, instead of every rung's encode.
  */
 export const PROBE_MEMORY_BYTES = 2 * 1024 ** 3;
 
