@@ -19,6 +19,15 @@ describe('readFleetConfig', () => {
     expect(() => readFleetConfig({ ...base, MAX_FRAME_PIXELS: '3000000000' })).toThrow(/MAX_FRAME_PIXELS must be at most/);
   });
 
+  it('takes the oldest ffmpeg production runs as a release number, 5.1 unless set', () => {
+    expect(readFleetConfig(base)).toMatchObject({ NODE_ENV: 'development', FFMPEG_MIN_VERSION: { major: 5, minor: 1, patch: 0 } });
+    expect(readFleetConfig({ ...base, FFMPEG_MIN_VERSION: '6.1.2', NODE_ENV: 'production' })).toMatchObject({
+      NODE_ENV: 'production',
+      FFMPEG_MIN_VERSION: { major: 6, minor: 1, patch: 2 },
+    });
+    expect(() => readFleetConfig({ ...base, FFMPEG_MIN_VERSION: 'latest' })).toThrow('FFMPEG_MIN_VERSION must be a release number such as 5.1 or 6.1.2 (got latest)');
+  });
+
   it('fails fast, naming the variable', () => {
     expect(() => readFleetConfig({})).toThrow('JOB_QUEUE_URL: JOB_QUEUE_URL is not set');
     expect(() => readFleetConfig({ ...base, JOB_CONCURRENCY: '0' })).toThrow('JOB_CONCURRENCY: JOB_CONCURRENCY must be at least 1');

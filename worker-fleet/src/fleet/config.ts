@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { describeZodError } from '@hoist/shared';
 import { DEFAULT_MEDIA_LIMITS, type MediaLimits } from '../media/media-limits.js';
 import { DEFAULT_LADDER } from '../transcode/ladder.js';
+import { parseReleaseSetting } from '../transcode/ffmpeg-version.js';
 import { DEFAULT_DISK_HEADROOM_FACTOR } from './scratch-space.js';
 
 const count = (name: string, fallback: number) =>
@@ -52,6 +53,20 @@ const FleetEnv = z.object({
       return labels;
     }),
   X264_PRESET: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']).default('veryfast'),
+  /** `production` (as the systemd unit sets it) refuses ffmpeg or ffprobe older than FFMPEG_MIN_VERSION. */
+  NODE_ENV: z.string().default('development'),
+  /** Oldest ffmpeg and ffprobe release production runs, e.g. 5.1 (Debian 12's, with its security fixes). Default 5.1. */
+  FFMPEG_MIN_VERSION: z
+    .string()
+    .default('5.1')
+    .transform((text, ctx) => {
+      const release = parseReleaseSetting(text);
+      if (!release) {
+        ctx.addIssue({ code: 'custom', message: `FFMPEG_MIN_VERSION must be a release number such as 5.1 or 6.1.2 (got ${text})` });
+        return z.NEVER;
+      }
+      return release;
+    }),
   /** Seconds a received message stays hidden; the heartbeat renews it at a third of this. Default 120. */
   VISIBILITY_TIMEOUT_SECONDS: count('VISIBILITY_TIMEOUT_SECONDS', FLEET_DEFAULTS.VISIBILITY_TIMEOUT_SECONDS),
   /** Loopback port of the health and metrics endpoint; 0 picks a free one. Default 9464. */

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { jsonLogger } from '../logger.js';
 import { S3Store } from '../storage/s3-store.js';
-import { ffmpegVersion, resolveFfmpegBinaries } from '../transcode/ffmpeg-binaries.js';
+import { inspectFfmpegBinaries, resolveFfmpegBinaries } from '../transcode/ffmpeg-binaries.js';
 import { RenditionPool } from '../transcode/rendition-pool.js';
 import { createAwsClients } from './clients.js';
 import { mediaLimitsOf, readFleetConfig } from './config.js';
@@ -16,7 +16,17 @@ async function main(): Promise<void> {
   const logger = jsonLogger('fleet');
   const config = readFleetConfig();
   const binaries = resolveFfmpegBinaries();
-  logger.info('ffmpeg found', { source: binaries.source, ffmpeg: binaries.ffmpeg, version: await ffmpegVersion(binaries.ffmpeg) });
+  const ffmpeg = await inspectFfmpegBinaries(binaries, { production: config.NODE_ENV === 'production', minimum: config.FFMPEG_MIN_VERSION });
+  logger.info('ffmpeg found', {
+    source: binaries.source,
+    ffmpeg: binaries.ffmpeg,
+    version: ffmpeg.versions.ffmpeg,
+    ffprobe: binaries.ffprobe,
+    ffprobeVersion: ffmpeg.versions.ffprobe,
+  });
+  // At every start, so an instance on the wrong build is never quiet about it.
+  for (const warning of ffmpeg.warnings) logger.warn(warning, { ffmpeg: binaries.ffmpeg, ffprobe: binaries.ffprobe });
+  if (ffmpeg.refusal) throw new Error(ffmpeg.refusal);
   const { s3, sqs } = createAwsClients(config);
   const store = new S3Store(s3, config.S3_BUCKET);
   const pool = new RenditionPool({ threads: config.POOL_SIZE });
