@@ -50,10 +50,11 @@ const SettingsSchema = z
     instanceType: z
       .string()
       .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: 'instanceType must be an EC2 instance type such as c7i.xlarge', abort: true })
-      // The release carries x86-64 ffmpeg and ffprobe builds inside node_modules.
+      // The fleet's image is Debian's amd64 one, and the release's node_modules carry x86-64
+      // native binaries (esbuild, the local ffmpeg fallback).
       .refine(
         (type) => new ec2.InstanceType(type).architecture === ec2.InstanceArchitecture.X86_64,
-        'instanceType must be x86-64: the release ships x86-64 ffmpeg builds',
+        'instanceType must be x86-64: the fleet runs Debian\'s amd64 image and the release ships x86-64 binaries',
       )
       .default('c7i.xlarge'),
     /** Fewest fleet instances. At least 1: backlog per instance has no value with none in service. Default 1. */

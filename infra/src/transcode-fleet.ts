@@ -9,8 +9,16 @@ import { FleetRole } from './fleet-role.js';
 import { fleetUserData } from './fleet-user-data.js';
 import type { HoistSettings } from './settings.js';
 
-/** Seconds from launch until an instance polls: installing Node 24, fetching and unpacking the release. */
+/** Seconds from launch until an instance polls: installing Node 24 and ffmpeg, fetching and unpacking the release. */
 const INSTANCE_WARMUP_SECONDS = 300;
+
+/**
+ * The fleet's image: Debian 13 for x86-64, the newest the Debian cloud team publishes under this
+ * public parameter (resolved by CloudFormation at deploy time, so synth stays offline). Debian
+ * rather than Amazon Linux 2023, which has no ffmpeg package: Debian's is a maintained release
+ * with security fixes, and the fleet refuses the unmaintained npm build in production.
+ */
+export const FLEET_IMAGE_PARAMETER = '/aws/service/debian/release/13/latest/amd64';
 
 export interface TranscodeFleetProps {
   bucket: s3.IBucket;
@@ -21,8 +29,9 @@ export interface TranscodeFleetProps {
 }
 
 /**
- * The transcoding fleet: an autoscaling group of Amazon Linux 2023 instances, each running
- * worker-fleet/deploy/user-data.sh, which installs the release and starts the systemd unit.
+ * The transcoding fleet: an autoscaling group of Debian 13 instances, each running
+ * worker-fleet/deploy/user-data.sh, which installs Node, Debian's ffmpeg and the release and
+ * starts the systemd unit.
  * Instances sit in public subnets of their own VPC and accept no inbound traffic (SSH only
  * when asked for): they reach S3, SQS and the release over HTTPS, with no NAT gateway to pay for.
  */
@@ -53,7 +62,7 @@ export class TranscodeFleet extends Construct {
     this.role = new FleetRole(this, 'Role', { bucket: props.bucket, jobQueue: props.jobQueue });
     const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       instanceType: new ec2.InstanceType(settings.instanceType),
-      machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.X86_64 }),
+      machineImage: ec2.MachineImage.fromSsmParameter(FLEET_IMAGE_PARAMETER, { os: ec2.OperatingSystemType.LINUX }),
       userData: fleetUserData({
         HOIST_RELEASE_URL: props.releaseUrl,
         JOB_QUEUE_URL: props.jobQueue.queueUrl,

@@ -3,6 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readFleetConfig } from '../../worker-fleet/src/fleet/config.js';
 import { FLEET_USER_DATA_PATH } from '../src/fleet-user-data.js';
+import { FLEET_IMAGE_PARAMETER } from '../src/transcode-fleet.js';
 import { buildHoistStack, resourcesOfType } from './stack-fixture.js';
 
 const fleetDefaults = readFleetConfig({ JOB_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/0/q', S3_BUCKET: 'bucket' });
@@ -147,18 +148,39 @@ describe('the Hoist stack', () => {
     const [lambdaFunction] = Object.values(resourcesOfType(template, 'AWS::Lambda::Function'));
     expect(lambdaFunction!.Properties!['Runtime']).toBe(`nodejs${major}.x`);
     expect(major).toBe('24');
-    // Amazon Linux 2023 (what the launch template boots): the namespaced package, made /usr/bin/node.
-    expect(text).toContain('dnf install -y "nodejs${NODE_MAJOR}"');
-    expect(text).toContain('alternatives --set node "/usr/bin/node-${NODE_MAJOR}"');
-    // Debian: its own nodejs is older, so NodeSource's repository for that major.
+    // Debian (what the launch template boots): its own nodejs is older, so NodeSource's repository for that major.
     expect(text).toContain('https://deb.nodesource.com/node_${NODE_MAJOR}.x nodistro main');
     // The version the unit will run is checked before anything else is installed.
     const check = text.indexOf('/usr/bin/node -e');
-    expect(check).toBeGreaterThan(text.indexOf('dnf install'));
+    expect(check).toBeGreaterThan(text.indexOf('apt-get install -y nodejs'));
+    expect(check).toBeLessThan(text.indexOf('apt-get install -y --no-install-recommends ffmpeg'));
     expect(check).toBeLessThan(text.indexOf('curl -fsSL "$HOIST_RELEASE_URL"'));
     expect(text).not.toMatch(/nodejs20|node-20/);
     const unit = readFileSync(new URL('../../worker-fleet/deploy/hoist-fleet.service', import.meta.url), 'utf8');
     expect(unit).toMatch(/^ExecStart=\/usr\/bin\/node /m);
+  });
+
+  it("boots Debian 13 and runs Debian's maintained ffmpeg, in production mode, never the npm build", () => {
+    // Amazon Linux 2023 has no ffmpeg package: the image is Debian's, resolved at deploy time.
+    const parameters = template.toJSON()['Parameters'] as Record<string, { Type: string; Default?: string }>;
+    const [imageParameter] = Object.entries(parameters).filter(([, p]) => p.Default === FLEET_IMAGE_PARAMETER);
+    expect(FLEET_IMAGE_PARAMETER).toBe('/aws/service/debian/release/13/latest/amd64');
+    expect(imageParameter?.[1].Type).toBe('AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>');
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({ ImageId: { Ref: imageParameter?.[0] } }),
+    });
+    const text = userDataText();
+    // A system without apt-get (no maintained ffmpeg package) stops before installing anything.
+    expect(text.indexOf('command -v apt-get')).toBeLessThan(text.indexOf('apt-get update'));
+    expect(text).not.toMatch(/\bdnf\b/);
+    expect(text).toContain('apt-get install -y --no-install-recommends ffmpeg unattended-upgrades');
+    expect(text).toContain('FFMPEG_PATH=${FFMPEG_PATH}\nFFPROBE_PATH=${FFPROBE_PATH}\n');
+    expect(text).toMatch(/^FFMPEG_PATH=\/usr\/bin\/ffmpeg$/m);
+    expect(text).toMatch(/^FFPROBE_PATH=\/usr\/bin\/ffprobe$/m);
+    // The unit runs the fleet in production mode, where it refuses an ffmpeg older than FFMPEG_MIN_VERSION.
+    const unit = readFileSync(new URL('../../worker-fleet/deploy/hoist-fleet.service', import.meta.url), 'utf8');
+    expect(unit).toMatch(/^Environment=.*\bNODE_ENV=production\b/m);
+    expect(unit).not.toMatch(/FFMPEG_PATH|FFPROBE_PATH/);
   });
 
   it('requires IMDSv2, encrypts the scratch volume and opens no inbound port', () => {

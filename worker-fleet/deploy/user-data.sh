@@ -1,8 +1,8 @@
 #!/bin/bash
-# Autoscaling-group user data for a fleet instance (Amazon Linux 2023, as infra/ launches, or
-# Debian 13): installs Node 24 and the fleet, writes its settings, and starts it under systemd.
-# Expects the launch template to set HOIST_RELEASE_URL (a tarball of this repository's main
-# branch with node_modules, built by CI), JOB_QUEUE_URL, S3_BUCKET and AWS_REGION.
+# Autoscaling-group user data for a fleet instance (Debian 13, as infra/ launches, or Debian 12):
+# installs Node 24, Debian's ffmpeg and the fleet, writes its settings, and starts it under
+# systemd. Expects the launch template to set HOIST_RELEASE_URL (a tarball of this repository's
+# main branch with node_modules, built by CI), JOB_QUEUE_URL, S3_BUCKET and AWS_REGION.
 set -euo pipefail
 
 : "${HOIST_RELEASE_URL:?set in the launch template}"
@@ -13,27 +13,34 @@ set -euo pipefail
 # Node 24: the LTS that CI runs the suite on and the S3-event Lambda runs (nodejs24.x), supported
 # upstream until April 2028. Node 20 is past its end of life; 22 reaches it in April 2027.
 NODE_MAJOR=24
-if command -v apt-get >/dev/null; then
-  # Debian's own nodejs is 20 (Debian 13), so Node 24 comes from NodeSource's signed repository.
-  apt-get update
-  apt-get install -y ca-certificates curl gnupg
-  install -d -m 755 /etc/apt/keyrings
-  curl -fsSL https://deb.nodesource.com/gpgkey/nodesource-repo.gpg.key \
-    | gpg --dearmor --yes -o /etc/apt/keyrings/nodesource.gpg
-  echo "deb [signed-by=/etc/apt/keyrings/nodesource.gpg] https://deb.nodesource.com/node_${NODE_MAJOR}.x nodistro main" \
-    > /etc/apt/sources.list.d/nodesource.list
-  apt-get update
-  apt-get install -y nodejs
-else
-  # Amazon Linux 2023 packages each Node major apart (nodejs24: /usr/bin/node-24, updated by
-  # dnf); /usr/bin/node, which hoist-fleet.service runs, is pointed at it.
-  # curl is already there as curl-minimal; asking for full curl would conflict with it.
-  dnf install -y "nodejs${NODE_MAJOR}"
-  alternatives --set node "/usr/bin/node-${NODE_MAJOR}" || true
-fi
+# The fleet parses untrusted uploads with ffmpeg, so it runs the distribution's maintained
+# package, patched with Debian's security updates. Amazon Linux 2023 has no ffmpeg package, and
+# the only other build on the machine would be the unmaintained one inside node_modules, which
+# the fleet refuses in production: a system without apt-get stops here.
+command -v apt-get >/dev/null \
+  || { echo "the fleet installs on Debian 12 or 13: this system has no apt-get, so no maintained ffmpeg package" >&2; exit 1; }
+export DEBIAN_FRONTEND=noninteractive
+# Debian's own nodejs is 20 (Debian 13), so Node 24 comes from NodeSource's signed repository.
+apt-get update
+apt-get install -y ca-certificates curl gnupg
+install -d -m 755 /etc/apt/keyrings
+curl -fsSL https://deb.nodesource.com/gpgkey/nodesource-repo.gpg.key \
+  | gpg --dearmor --yes -o /etc/apt/keyrings/nodesource.gpg
+echo "deb [signed-by=/etc/apt/keyrings/nodesource.gpg] https://deb.nodesource.com/node_${NODE_MAJOR}.x nodistro main" \
+  > /etc/apt/sources.list.d/nodesource.list
+apt-get update
+apt-get install -y nodejs
 # The unit runs /usr/bin/node: anything but Node 24 there stops the install here.
 /usr/bin/node -e 'process.exit(process.versions.node.split(".")[0] === process.argv[1] ? 0 : 1)' "$NODE_MAJOR" \
   || { echo "/usr/bin/node is Node $(/usr/bin/node --version), but the fleet runs on Node ${NODE_MAJOR}" >&2; exit 1; }
+# ffmpeg and ffprobe: 7.1.x on Debian 13, 5.1.x on Debian 12, with the security fixes Debian
+# backports; unattended-upgrades applies later ones while the instance runs (each job starts
+# new ffmpeg processes, so a fixed library is in use from the next job on).
+apt-get install -y --no-install-recommends ffmpeg unattended-upgrades
+FFMPEG_PATH=/usr/bin/ffmpeg
+FFPROBE_PATH=/usr/bin/ffprobe
+"$FFMPEG_PATH" -version | sed -n 1p
+"$FFPROBE_PATH" -version | sed -n 1p
 
 id hoist >/dev/null 2>&1 || useradd --system --home /opt/hoist --shell /usr/sbin/nologin hoist
 mkdir -p /opt/hoist /etc/hoist /var/tmp/hoist
@@ -45,11 +52,14 @@ cat > /etc/hoist/fleet.env <<ENV
 JOB_QUEUE_URL=${JOB_QUEUE_URL}
 S3_BUCKET=${S3_BUCKET}
 AWS_REGION=${AWS_REGION}
+FFMPEG_PATH=${FFMPEG_PATH}
+FFPROBE_PATH=${FFPROBE_PATH}
 ENV
 # Tuning passes through only when the launch template sets it; otherwise the fleet's own
 # defaults (worker-fleet/src/fleet/config.ts) apply, so there is one place that names them.
 for name in JOB_CONCURRENCY POOL_SIZE DRAIN_SECONDS VISIBILITY_TIMEOUT_SECONDS LADDER X264_PRESET \
-  MAX_DURATION_SECONDS MAX_FRAME_WIDTH MAX_FRAME_HEIGHT MAX_FRAME_PIXELS MAX_FRAME_RATE MAX_STREAMS; do
+  MAX_DURATION_SECONDS MAX_FRAME_WIDTH MAX_FRAME_HEIGHT MAX_FRAME_PIXELS MAX_FRAME_RATE MAX_STREAMS \
+  DISK_HEADROOM_FACTOR FFMPEG_MIN_VERSION; do
   if [ -n "${!name:-}" ]; then echo "${name}=${!name}" >> /etc/hoist/fleet.env; fi
 done
 chmod 640 /etc/hoist/fleet.env
