@@ -24,6 +24,20 @@ export type Rung = z.infer<typeof Rung>;
 export const SourceFormat = z.enum(['mov', 'matroska', 'mpegts', 'avi', 'mpeg', 'mxf', 'asf', 'flv']);
 export type SourceFormat = z.infer<typeof SourceFormat>;
 
+/** One colour property as ffprobe names it (color_transfer, color_primaries, color_space). */
+const ColourName = z.string().regex(/^[a-z0-9_-]{1,32}$/);
+
+/**
+ * The source's colour as its video stream is tagged; a property is absent when untagged.
+ * HLG (`arib-std-b67`) and PQ (`smpte2084`) transfers are HDR and get tone-mapped to BT.709.
+ */
+export const SourceColour = z.object({
+  transfer: ColourName.optional(),
+  primaries: ColourName.optional(),
+  matrix: ColourName.optional(),
+});
+export type SourceColour = z.infer<typeof SourceColour>;
+
 /** What a piscina worker receives to encode one rendition: everything it needs, nothing shared. */
 export const TranscodeTask = z.object({
   videoId: VideoId,
@@ -39,6 +53,8 @@ export const TranscodeTask = z.object({
   /** Constant output frame rate (variable-rate sources are made constant). */
   frameRate: z.number().positive().max(120),
   hasAudio: z.boolean(),
+  /** The source's colour tags; absent, the source is read as untagged SDR. */
+  sourceColour: SourceColour.optional(),
   /** Seconds between keyframes; the same on every rung so players can switch. */
   keyframeSeconds: z.number().positive(),
   /** Target HLS segment length in seconds; a multiple of `keyframeSeconds`. */

@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import type { SourceColour } from '@hoist/shared';
 import { z } from 'zod';
 import { readHead, refusalReason, sniffContainer } from '../media/container-sniff.js';
 import { checkDurationPlausible, measuredFrameRate } from '../media/duration-plausibility.js';
@@ -16,6 +17,7 @@ import { samplePackets } from '../media/packet-sample.js';
 import { runFfprobe } from '../media/run-ffprobe.js';
 import { sourceInputArgs, type SourceInput } from '../media/source-input-args.js';
 import { UnusableMediaError } from '../media/unusable-media.js';
+import { sourceColour } from './colour.js';
 
 export { UnusableMediaError } from '../media/unusable-media.js';
 
@@ -26,6 +28,9 @@ const Stream = z.object({
   width: z.number().optional(),
   height: z.number().optional(),
   pix_fmt: z.string().optional(),
+  color_transfer: z.string().optional(),
+  color_primaries: z.string().optional(),
+  color_space: z.string().optional(),
   avg_frame_rate: z.string().optional(),
   r_frame_rate: z.string().optional(),
   tags: z.record(z.string(), z.string()).optional(),
@@ -48,6 +53,8 @@ export interface SourceInfo {
   hasAudio: boolean;
   videoCodec: string;
   pixelFormat: string;
+  /** Colour tags (transfer, primaries, matrix): HLG and PQ are tone-mapped (colour.ts). */
+  colour: SourceColour;
   /** How every later ffmpeg run reads it (source-input-args.ts). */
   input: SourceInput;
 }
@@ -112,6 +119,7 @@ export async function probeSource(ffprobe: string, path: string, limits: MediaLi
     hasAudio: output.streams.some((s) => s.codec_type === 'audio'),
     videoCodec: video.codec_name ?? 'unknown',
     pixelFormat: video.pix_fmt ?? 'unknown',
+    colour: sourceColour(video),
     input,
   };
 }

@@ -3,6 +3,7 @@ import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TranscodeResult, TranscodeTask } from '@hoist/shared';
 import { sourceInputArgs, taskSourceInput } from '../media/source-input-args.js';
+import { BT709_OUTPUT_TAGS, renditionVideoFilter } from './colour.js';
 import { h264Level } from './h264-level.js';
 
 export const PLAYLIST_FILE = 'index.m3u8';
@@ -24,11 +25,11 @@ export function renditionArgs(task: TranscodeTask): string[] {
     ...sourceInputArgs(taskSourceInput(task)),
     '-map', '0:v:0',
     ...(task.hasAudio ? ['-map', '0:a:0'] : []),
-    // Scale to the rung, then 8-bit 4:2:0 whatever the source (10-bit and HDR included).
-    '-vf', `scale=${rung.width}:${rung.height}:flags=bicubic,setsar=1,format=yuv420p`,
+    // Scale to the rung, then 8-bit 4:2:0 BT.709 whatever the source (HLG and PQ tone-mapped).
+    '-vf', renditionVideoFilter(rung, task.sourceColour),
     // Constant frame rate: variable-rate sources are resampled so segments line up.
     '-r', String(task.frameRate), '-vsync', 'cfr',
-    '-c:v', 'libx264', '-preset', task.preset, '-profile:v', 'high', '-level', level,
+    '-c:v', 'libx264', '-preset', task.preset, '-profile:v', 'high', '-level', level, ...BT709_OUTPUT_TAGS,
     '-b:v', String(rung.videoBitrate), '-maxrate', String(rung.maxVideoBitrate), '-bufsize', String(2 * rung.maxVideoBitrate),
     // The same keyframe grid on every rung, so players can switch at any segment boundary.
     '-g', String(gop), '-keyint_min', String(gop), '-sc_threshold', '0',
