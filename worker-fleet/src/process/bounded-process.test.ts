@@ -18,14 +18,16 @@ describe('a child process with a time limit and a memory ceiling', () => {
 
   it('cannot allocate past its memory ceiling (ffmpeg asked for a frame far too large)', async () => {
     const { ffmpeg } = resolveFfmpegBinaries();
-    // A 16000×16000 frame needs about 384 MB per copy; 256 MiB of address space cannot hold it.
-    const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-f', 'lavfi', '-i', 'color=size=64x64:duration=0.04', '-vf', 'scale=16000:16000', '-f', 'null', '-'];
-    const error = await runBounded(ffmpeg, args, { bounds: { ...generous, memoryBytes: 256 * 1024 ** 2 } }).catch((e: unknown) => e);
+    // 512 MiB of address space holds ffmpeg and its libraries (static or distribution-built) and a
+    // 640×360 frame, but not one 30000×30000 frame (about 1.3 GB).
+    const scaledTo = (size: string) => ['-hide_banner', '-nostdin', '-loglevel', 'error', '-f', 'lavfi', '-i', 'color=size=64x64:duration=0.04', '-vf', `scale=${size}`, '-f', 'null', '-'];
+    const bounds = { ...generous, memoryBytes: 512 * 1024 ** 2 };
+    const error = await runBounded(ffmpeg, scaledTo('30000:30000'), { bounds }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ChildProcessError);
     expect((error as ChildProcessError).kind).toBe('memory');
-    expect((error as ChildProcessError).message).toBe('needed more than its memory limit of 256 MiB');
-    // The same command with room to spare runs.
-    await expect(runBounded(ffmpeg, args, { bounds: generous })).resolves.toBeDefined();
+    expect((error as ChildProcessError).message).toBe('needed more than its memory limit of 512 MiB');
+    // The same ceiling lets an ordinary frame through.
+    await expect(runBounded(ffmpeg, scaledTo('640:360'), { bounds })).resolves.toBeDefined();
   });
 
   it('tells a non-zero exit from a kill by someone else', async () => {
