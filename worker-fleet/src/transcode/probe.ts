@@ -59,6 +59,9 @@ export interface SourceInfo {
   input: SourceInput;
 }
 
+/** How a decoder capped by -max_pixels names the frame it refused. */
+const PICTURE_TOO_LARGE = /Picture size (\d+)x(\d+) exceeds/;
+
 function rate(text: string | undefined): number {
   const [num, den] = (text ?? '').split('/').map(Number);
   return num && den ? num / den : 0;
@@ -82,13 +85,21 @@ export async function probeSource(ffprobe: string, path: string, limits: MediaLi
   const input: SourceInput = { path, format: sniffed.format, maxPixels: decoderPixelCap(limits) };
   const timeoutMs = probeTimeoutMs(bytes);
 
-  const header = await runFfprobe(ffprobe, ['-v', 'error', '-threads', '1', '-print_format', 'json', '-show_format', '-show_streams', ...sourceInputArgs(input)], timeoutMs);
+  const header = await runFfprobe(ffprobe, ['-v', 'error', '-threads', '1', '-print_format', 'json', '-show_format', '-show_streams', ...sourceInputArgs(input)], timeoutMs).catch(
+    (error: unknown) => {
+      // Newer ffprobe builds give up on a frame over -max_pixels instead of describing the rest:
+      // the refusal is then the frame limit's, said as such.
+      const refused = error instanceof UnusableMediaError ? PICTURE_TOO_LARGE.exec(error.message) : null;
+      if (refused) checkFrameSize(Number(refused[1]), Number(refused[2]), limits);
+      throw error;
+    },
+  );
   const output = parseProbeOutput(header.stdout);
   checkStreamCount(output.streams.length, limits);
   const videos = output.streams.filter((s) => s.codec_type === 'video' && !s.disposition?.attached_pic);
   for (const stream of videos) if (stream.width && stream.height) checkFrameSize(stream.width, stream.height, limits);
   // A decoder that refused a frame over -max_pixels names its size, whatever the container said.
-  const refused = /Picture size (\d+)x(\d+) exceeds/.exec(header.stderr);
+  const refused = PICTURE_TOO_LARGE.exec(header.stderr);
   if (refused) checkFrameSize(Number(refused[1]), Number(refused[2]), limits);
   const video = videos[0];
   if (!video?.width || !video.height) throw new UnusableMediaError('the file has no video stream');
