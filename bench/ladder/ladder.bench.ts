@@ -10,6 +10,7 @@ import { chooseLadder } from '../../worker-fleet/src/transcode/ladder.js';
 import { probeSource } from '../../worker-fleet/src/transcode/probe.js';
 import { RenditionPool } from '../../worker-fleet/src/transcode/rendition-pool.js';
 import { renditionArgs } from '../../worker-fleet/src/transcode/transcode.js';
+import { DEFAULT_FFMPEG_LIMITS, renditionBounds } from '../../worker-fleet/src/transcode/ffmpeg-bounds.js';
 import { sourceInputArgs, taskSourceInput } from '../../worker-fleet/src/media/source-input-args.js';
 import { runSharedDecode } from './shared-decode.js';
 import { alternate, summarise } from '../lib/stats.js';
@@ -66,7 +67,7 @@ export const ladderBenchmark: Benchmark = {
             return {
               videoId: '0123456789abcdefghjkmnpqrs', ffmpegPath: ffmpeg, sourcePath: source, sourceFormat: info.input.format, maxSourcePixels: info.input.maxPixels, outputDir, rung,
               frameRate: info.frameRate, hasAudio: info.hasAudio, keyframeSeconds: 2, segmentSeconds: 4,
-              durationSeconds: info.durationSeconds, preset: 'veryfast' as const,
+              durationSeconds: info.durationSeconds, preset: 'veryfast' as const, ...renditionBounds(DEFAULT_FFMPEG_LIMITS, info.durationSeconds),
             };
           }),
         );

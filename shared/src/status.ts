@@ -54,7 +54,8 @@ export const VideoManifest = z.object({
   source: z.object({ key: z.string(), etag: z.string(), size: z.number().int().nonnegative() }),
   durationSeconds: z.number().nonnegative(),
   master: z.string(),
-  poster: z.string(),
+  /** The poster's file beside the master playlist; null when none could be made (the ladder is still complete). */
+  poster: z.string().nullable(),
   renditions: z.array(RenditionEntry.extend({ bytes: z.number().int().nonnegative(), segments: z.number().int().positive() })),
   timings: z.object({
     receivedAt: z.string().datetime(),

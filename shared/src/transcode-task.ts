@@ -63,6 +63,10 @@ export const TranscodeTask = z.object({
   durationSeconds: z.number().nonnegative(),
   /** x264 preset: speed against size. */
   preset: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']),
+  /** Wall-clock time this rendition's ffmpeg may run before it is killed, in milliseconds. */
+  timeoutMs: z.number().int().positive(),
+  /** Address-space ceiling (RLIMIT_AS) of this rendition's ffmpeg, in bytes. */
+  memoryBytes: z.number().int().positive(),
 });
 export type TranscodeTask = z.infer<typeof TranscodeTask>;
 
@@ -83,3 +87,21 @@ export const TranscodeProgress = z.object({
   fraction: z.number().min(0).max(1),
 });
 export type TranscodeProgress = z.infer<typeof TranscodeProgress>;
+
+/**
+ * A rendition that did not finish, as the task reports it back (a thrown error loses its class
+ * crossing the thread). `message` is for the uploader: it never holds a path on the worker.
+ * - `rejected`: ffmpeg stopped on its input (the decoder refused the stream)
+ * - `timeout`, `memory`: it ran past its time limit or its memory ceiling
+ * - `no-space`: the worker's scratch disk filled up
+ * - `killed`: something else on the worker killed it
+ */
+export const RenditionFailure = z.object({
+  failed: z.literal(true),
+  label: z.number().int().positive(),
+  kind: z.enum(['rejected', 'timeout', 'memory', 'no-space', 'killed']),
+  message: z.string(),
+  /** ffmpeg's last lines on stderr, for the logs only (may hold paths). */
+  detail: z.string(),
+});
+export type RenditionFailure = z.infer<typeof RenditionFailure>;

@@ -2,6 +2,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { z } from 'zod';
 import { describeZodError } from '@hoist/shared';
 import { DEFAULT_MEDIA_LIMITS, type MediaLimits } from '../media/media-limits.js';
+import { DEFAULT_FFMPEG_LIMITS, type FfmpegLimits } from '../transcode/ffmpeg-bounds.js';
 import { DEFAULT_LADDER } from '../transcode/ladder.js';
 import { parseReleaseSetting } from '../transcode/ffmpeg-version.js';
 import { DEFAULT_DISK_HEADROOM_FACTOR } from './scratch-space.js';
@@ -69,6 +70,16 @@ const FleetEnv = z.object({
     }),
   /** Seconds a received message stays hidden; the heartbeat renews it at a third of this. Default 120. */
   VISIBILITY_TIMEOUT_SECONDS: count('VISIBILITY_TIMEOUT_SECONDS', FLEET_DEFAULTS.VISIBILITY_TIMEOUT_SECONDS),
+  // Bounds of every ffmpeg run on a source (renditions and poster; why each default: transcode/ffmpeg-bounds.ts).
+  /** Seconds each rendition's ffmpeg gets whatever the source's length. Default 120. */
+  FFMPEG_TIMEOUT_FLOOR_SECONDS: count('FFMPEG_TIMEOUT_FLOOR_SECONDS', DEFAULT_FFMPEG_LIMITS.timeoutFloorSeconds),
+  /** Seconds each rendition's ffmpeg gets per second of source, on top of the floor. Default 10. */
+  FFMPEG_TIMEOUT_PER_SOURCE_SECOND: z.coerce
+    .number({ error: 'FFMPEG_TIMEOUT_PER_SOURCE_SECOND must be a number' })
+    .positive('FFMPEG_TIMEOUT_PER_SOURCE_SECOND must be above 0')
+    .default(DEFAULT_FFMPEG_LIMITS.timeoutPerSourceSecond),
+  /** Address-space ceiling of each ffmpeg process, in MiB. Default 3072. */
+  FFMPEG_MEMORY_MIB: count('FFMPEG_MEMORY_MIB', DEFAULT_FFMPEG_LIMITS.memoryBytes / 1024 ** 2),
   /** Loopback port of the health and metrics endpoint; 0 picks a free one. Default 9464. */
   HEALTH_PORT: z.coerce.number({ error: 'HEALTH_PORT must be a port number' }).int().min(0).max(65_535).default(9464),
   /** Seconds SIGTERM waits for running jobs before releasing them. Default 60. */
@@ -105,6 +116,15 @@ export function mediaLimitsOf(config: FleetConfig): MediaLimits {
     maxPixels: config.MAX_FRAME_PIXELS,
     maxFrameRate: config.MAX_FRAME_RATE,
     maxStreams: config.MAX_STREAMS,
+  };
+}
+
+/** The bounds a fleet with `config` puts on each ffmpeg run. */
+export function ffmpegLimitsOf(config: FleetConfig): FfmpegLimits {
+  return {
+    timeoutFloorSeconds: config.FFMPEG_TIMEOUT_FLOOR_SECONDS,
+    timeoutPerSourceSecond: config.FFMPEG_TIMEOUT_PER_SOURCE_SECOND,
+    memoryBytes: config.FFMPEG_MEMORY_MIB * 1024 ** 2,
   };
 }
 

@@ -4,7 +4,7 @@ import { S3Store } from '../storage/s3-store.js';
 import { inspectFfmpegBinaries, resolveFfmpegBinaries } from '../transcode/ffmpeg-binaries.js';
 import { RenditionPool } from '../transcode/rendition-pool.js';
 import { createAwsClients } from './clients.js';
-import { mediaLimitsOf, readFleetConfig } from './config.js';
+import { ffmpegLimitsOf, mediaLimitsOf, readFleetConfig } from './config.js';
 import { JobConsumer } from './consumer.js';
 import { startHealthServer } from './health-server.js';
 import { runTranscodeJob } from './run-transcode-job.js';
@@ -42,7 +42,11 @@ async function main(): Promise<void> {
     concurrency: config.JOB_CONCURRENCY,
     visibilityTimeoutSeconds: config.VISIBILITY_TIMEOUT_SECONDS,
     runJob: (job, signal) =>
-      runTranscodeJob(job, { store, pool, binaries, scratch, ladder: config.LADDER, preset: config.X264_PRESET, logger, mediaLimits: mediaLimitsOf(config) }, signal),
+      runTranscodeJob(
+        job,
+        { store, pool, binaries, scratch, ladder: config.LADDER, preset: config.X264_PRESET, logger, mediaLimits: mediaLimitsOf(config), ffmpegLimits: ffmpegLimitsOf(config) },
+        signal,
+      ),
   });
 
   const health = await startHealthServer(config.HEALTH_PORT, () => consumer.stats());

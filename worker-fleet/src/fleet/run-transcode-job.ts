@@ -7,6 +7,7 @@ import {
   type Rung,
   type TranscodeJob,
   type TranscodeResult,
+  type TranscodeTask,
   type VideoManifest,
 } from '@hoist/shared';
 import type { Logger } from '../logger.js';
@@ -15,11 +16,13 @@ import type { FfmpegBinaries } from '../transcode/ffmpeg-binaries.js';
 import { hlsCodecs, h264Level } from '../transcode/h264-level.js';
 import { chooseLadder } from '../transcode/ladder.js';
 import { masterPlaylist, measuredBandwidth, segmentDurations, type MasterVariant } from '../transcode/playlists.js';
+import { DEFAULT_FFMPEG_LIMITS, posterBounds, renditionBounds, type FfmpegLimits } from '../transcode/ffmpeg-bounds.js';
 import { extractPoster } from '../transcode/poster.js';
 import type { MediaLimits } from '../media/media-limits.js';
 import { UnusableMediaError, probeSource, type SourceInfo } from '../transcode/probe.js';
 import type { RenditionPool } from '../transcode/rendition-pool.js';
-import { JobError } from './job-errors.js';
+import { ChildProcessError } from '../process/bounded-process.js';
+import { JobError, failureDetail, toJobError } from './job-errors.js';
 import type { ScratchSpace } from './scratch-space.js';
 import { StatusReporter } from './status-reporter.js';
 
@@ -35,6 +38,8 @@ export interface TranscodeJobDeps {
   logger: Logger;
   /** What a source may be at most (duration, frame size and rate, streams). Default DEFAULT_MEDIA_LIMITS. */
   mediaLimits?: MediaLimits;
+  /** Time and memory each ffmpeg run may take. Default DEFAULT_FFMPEG_LIMITS. */
+  ffmpegLimits?: FfmpegLimits;
 }
 
 export type JobOutcome = 'ready' | 'failed' | 'duplicate';
@@ -49,8 +54,11 @@ const PROGRESS = { probed: 0.05, transcoded: 0.9 } as const;
 /**
  * Runs one job from source to `ready`: download, probe, choose the ladder, encode every rung
  * in the pool, publish each rung as it lands (lowest usually first, so playback can start
- * early), then the poster, the manifest and the final status. A file that is not usable video
- * ends `failed` with the reason; anything else is a retryable `JobError`.
+ * early), then the poster, the manifest and the final status. What the source causes (not
+ * usable video, a rendition the decoder refuses or that runs past its time or memory limit)
+ * ends `failed` at once with the reason; what the machine causes (S3, a full disk, a process
+ * killed from outside) is a retryable `JobError` (toJobError). A poster ffmpeg cannot make
+ * leaves the video ready without one.
  */
 export async function runTranscodeJob(job: TranscodeJob, deps: TranscodeJobDeps, signal?: AbortSignal): Promise<JobOutcome> {
   const { store, logger } = deps;
@@ -95,56 +103,59 @@ export async function runTranscodeJob(job: TranscodeJob, deps: TranscodeJobDeps,
     const transcodeStarted = performance.now();
     const fractions = new Map<number, number>();
     const published: Array<MasterVariant & { bytes: number; segments: number }> = [];
-    await Promise.all(
-      ladder.map(async (rung) => {
-        const result = await deps.pool.run(
-          {
-            videoId: job.videoId,
-            ffmpegPath: deps.binaries.ffmpeg,
-            sourcePath,
-            sourceFormat: source.input.format,
-            maxSourcePixels: source.input.maxPixels,
-            outputDir: join(workDir, `${rung.label}p`),
-            rung,
-            frameRate: source.frameRate,
-            hasAudio: source.hasAudio,
-            sourceColour: source.colour,
-            keyframeSeconds: KEYFRAME_SECONDS,
-            segmentSeconds: SEGMENT_SECONDS,
-            durationSeconds: source.durationSeconds,
-            preset: deps.preset,
-          },
-          {
-            ...(signal ? { signal } : {}),
-            onProgress: ({ label, fraction }) => {
-              fractions.set(label, fraction);
-              const done = [...fractions.values()].reduce((a, b) => a + b, 0) / ladder.length;
-              status.progress(PROGRESS.probed + done * (PROGRESS.transcoded - PROGRESS.probed));
-            },
-          },
-        );
-        const variant = await publishRendition(job, rung, result, source, join(workDir, `${rung.label}p`), store);
+    const bounds = renditionBounds(deps.ffmpegLimits ?? DEFAULT_FFMPEG_LIMITS, source.durationSeconds);
+    const tasks = ladder.map(
+      (rung): TranscodeTask => ({
+        videoId: job.videoId,
+        ffmpegPath: deps.binaries.ffmpeg,
+        sourcePath,
+        sourceFormat: source.input.format,
+        maxSourcePixels: source.input.maxPixels,
+        outputDir: join(workDir, `${rung.label}p`),
+        rung,
+        frameRate: source.frameRate,
+        hasAudio: source.hasAudio,
+        sourceColour: source.colour,
+        keyframeSeconds: KEYFRAME_SECONDS,
+        segmentSeconds: SEGMENT_SECONDS,
+        durationSeconds: source.durationSeconds,
+        preset: deps.preset,
+        timeoutMs: bounds.timeoutMs,
+        memoryBytes: bounds.memoryBytes,
+      }),
+    );
+    // The first rung to fail stops the others: the job's outcome is decided already.
+    await deps.pool.runLadder(
+      tasks,
+      async ({ rung, outputDir }, result) => {
+        const variant = await publishRendition(job, rung, result, source, outputDir, store);
         published.push(variant);
         await store.put(outputKeys.master(job.videoId), masterPlaylist(published));
         await status.addRendition(toEntry(variant));
         logger.info('rendition published', { videoId: job.videoId, label: rung.label, elapsedMs: Math.round(result.elapsedMs) });
-      }),
+      },
+      {
+        ...(signal ? { signal } : {}),
+        onProgress: ({ label, fraction }) => {
+          fractions.set(label, fraction);
+          const done = [...fractions.values()].reduce((a, b) => a + b, 0) / ladder.length;
+          status.progress(PROGRESS.probed + done * (PROGRESS.transcoded - PROGRESS.probed));
+        },
+      },
     );
     const transcodeMs = performance.now() - transcodeStarted;
 
     await status.set({ state: 'publishing' }, PROGRESS.transcoded);
     const publishStarted = performance.now();
     const top = ladder[ladder.length - 1]!;
-    const posterPath = join(workDir, 'poster.jpg');
-    await extractPoster(deps.binaries.ffmpeg, source.input, posterPath, source.durationSeconds, top.width, top.height);
-    await store.putFile(outputKeys.poster(job.videoId), posterPath);
+    const poster = await makePoster(job, deps, source, top, join(workDir, 'poster.jpg'), signal);
     const manifest: VideoManifest = {
       videoId: job.videoId,
       owner: job.owner,
       source: { key: job.key, etag: job.etag, size: job.size },
       durationSeconds: source.durationSeconds,
       master: 'master.m3u8',
-      poster: 'poster.jpg',
+      poster,
       renditions: published
         .sort((a, b) => a.bandwidth - b.bandwidth)
         .map((v) => ({ ...toEntry(v), bytes: v.bytes, segments: v.segments })),
@@ -160,13 +171,33 @@ export async function runTranscodeJob(job: TranscodeJob, deps: TranscodeJobDeps,
     await status.set({ state: 'ready', durationSeconds: source.durationSeconds }, 1);
     return 'ready';
   } catch (error) {
-    if (error instanceof JobError) throw error;
-    throw new JobError(`job for ${job.videoId} failed: ${error instanceof Error ? error.message : String(error)}`, job.videoId, true, {
-      cause: error,
-    });
+    // Stopped from outside (shutdown, the message lost or out of time): the consumer decides.
+    if (signal?.aborted) throw new JobError(`job for ${job.videoId} stopped`, job.videoId, true, { cause: signal.reason });
+    const jobError = toJobError(error, job.videoId);
+    if (jobError.retryable) throw jobError;
+    await status.set({ state: 'failed', error: jobError.message });
+    logger.warn('job failed', { videoId: job.videoId, reason: jobError.message, detail: failureDetail(error) });
+    return 'failed';
   } finally {
     await scratch.release();
   }
+}
+
+/**
+ * The poster's key, or null when ffmpeg could not make one: the ladder is complete and playable
+ * without it, so that is a warning, not a reason to encode every rung again.
+ */
+async function makePoster(job: TranscodeJob, deps: TranscodeJobDeps, source: SourceInfo, top: Rung, path: string, signal?: AbortSignal): Promise<string | null> {
+  const bounds = posterBounds(deps.ffmpegLimits ?? DEFAULT_FFMPEG_LIMITS, source.durationSeconds);
+  try {
+    await extractPoster(deps.binaries.ffmpeg, source.input, path, source.durationSeconds, top.width, top.height, bounds, signal);
+  } catch (error) {
+    if (signal?.aborted || !(error instanceof ChildProcessError)) throw error;
+    deps.logger.warn('no poster: the video is ready without one', { videoId: job.videoId, kind: error.kind, error: error.message, detail: error.stderrTail });
+    return null;
+  }
+  await deps.store.putFile(outputKeys.poster(job.videoId), path);
+  return 'poster.jpg';
 }
 
 function toEntry(variant: MasterVariant): RenditionEntry {

@@ -1,11 +1,22 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { sourceInputArgs, type SourceInput } from '../media/source-input-args.js';
+import { runBounded, type ProcessBounds } from '../process/bounded-process.js';
 
-/** Grabs one frame as a JPEG poster, a second in (or mid-way through a shorter clip). */
-export async function extractPoster(ffmpeg: string, source: SourceInput, output: string, durationSeconds: number, width: number, height: number): Promise<void> {
+/**
+ * Grabs one frame as a JPEG poster, a second in (or mid-way through a shorter clip), within
+ * `bounds` (posterBounds). Rejects with runBounded's ChildProcessError when ffmpeg fails.
+ */
+export async function extractPoster(
+  ffmpeg: string,
+  source: SourceInput,
+  output: string,
+  durationSeconds: number,
+  width: number,
+  height: number,
+  bounds: ProcessBounds,
+  signal?: AbortSignal,
+): Promise<void> {
   const at = Math.min(1, durationSeconds / 2);
-  await promisify(execFile)(ffmpeg, [
+  await runBounded(ffmpeg, [
     '-hide_banner', '-nostdin', '-y', '-loglevel', 'error',
     // Seeking after the input decodes from the start, which costs at most a second of video and
     // always finds the frame: an input seek into MPEG-TS (no index) can land past the only
@@ -13,5 +24,5 @@ export async function extractPoster(ffmpeg: string, source: SourceInput, output:
     ...sourceInputArgs(source), '-ss', at.toFixed(3),
     '-frames:v', '1', '-vf', `scale=${width}:${height},format=yuvj420p`, '-q:v', '3',
     output,
-  ]);
+  ], { bounds, ...(signal ? { signal } : {}) });
 }

@@ -1,7 +1,8 @@
 import { MessageChannel } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { Piscina } from 'piscina';
-import { TranscodeProgress, TranscodeResult, type TranscodeTask } from '@hoist/shared';
+import { RenditionFailure, TranscodeProgress, TranscodeResult, type TranscodeTask } from '@hoist/shared';
+import { RenditionError } from './rendition-failure.js';
 import type { TaskControl } from './rendition-task.js';
 
 export interface RenditionPoolOptions {
@@ -50,10 +51,45 @@ export class RenditionPool {
     const cancel = () => port1.postMessage({ kind: 'cancel' } satisfies TaskControl);
     options.signal?.addEventListener('abort', cancel, { once: true });
     try {
-      return TranscodeResult.parse(await this.#piscina.run({ task, port: port2 }, { transferList: [port2] }));
+      const outcome: unknown = await this.#piscina.run({ task, port: port2 }, { transferList: [port2] });
+      const failure = RenditionFailure.safeParse(outcome);
+      if (failure.success) throw new RenditionError(failure.data);
+      return TranscodeResult.parse(outcome);
     } finally {
       options.signal?.removeEventListener('abort', cancel);
       port1.close();
+    }
+  }
+
+  /**
+   * Encodes every rung of one ladder, handing each result to `onResult` as it lands. The first
+   * rung to fail (or whose `onResult` fails) cancels its siblings at once, their ffmpeg killed;
+   * once all have stopped, that first error is thrown (or the signal's reason when the caller
+   * aborted).
+   */
+  async runLadder(
+    tasks: readonly TranscodeTask[],
+    onResult: (task: TranscodeTask, result: TranscodeResult) => Promise<void>,
+    options: RunRenditionOptions = {},
+  ): Promise<void> {
+    const siblings = new AbortController();
+    const onAbort = () => siblings.abort(options.signal?.reason);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) onAbort();
+    try {
+      await Promise.allSettled(
+        tasks.map(async (task) => {
+          try {
+            const { onProgress } = options;
+            await onResult(task, await this.run(task, { signal: siblings.signal, ...(onProgress ? { onProgress } : {}) }));
+          } catch (error) {
+            if (!siblings.signal.aborted) siblings.abort(error);
+          }
+        }),
+      );
+      if (siblings.signal.aborted) throw siblings.signal.reason;
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
     }
   }
 

@@ -1,16 +1,13 @@
-import { spawn } from 'node:child_process';
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TranscodeResult, TranscodeTask } from '@hoist/shared';
+import type { RenditionFailure, TranscodeResult, TranscodeTask } from '@hoist/shared';
 import { sourceInputArgs, taskSourceInput } from '../media/source-input-args.js';
+import { runBounded } from '../process/bounded-process.js';
 import { BT709_OUTPUT_TAGS, renditionVideoFilter } from './colour.js';
 import { h264Level } from './h264-level.js';
+import { classifyRenditionFailure } from './rendition-failure.js';
 
 export const PLAYLIST_FILE = 'index.m3u8';
-
-export class FfmpegError extends Error {
-  override name = 'FfmpegError';
-}
 
 /** The ffmpeg arguments for one rendition: H.264 High + AAC into VOD HLS, keyframes on a fixed grid. */
 export function renditionArgs(task: TranscodeTask): string[] {
@@ -49,23 +46,14 @@ export interface TranscodeOptions {
 }
 
 /**
- * Encodes one rendition by supervising one ffmpeg process: progress parsed from its
- * `-progress` output, killed on abort, its last error line kept when it fails.
+ * Encodes one rendition by supervising one ffmpeg process within the task's time limit and
+ * memory ceiling: progress parsed from its `-progress` output, killed on abort. A run that does
+ * not finish comes back as a RenditionFailure saying why (classifyRenditionFailure).
  */
-export async function transcodeRendition(task: TranscodeTask, options: TranscodeOptions = {}): Promise<TranscodeResult> {
+export async function transcodeRendition(task: TranscodeTask, options: TranscodeOptions = {}): Promise<TranscodeResult | RenditionFailure> {
   const started = performance.now();
-  await mkdir(task.outputDir, { recursive: true });
-  options.signal?.throwIfAborted();
-  const child = spawn(task.ffmpegPath, renditionArgs(task), { stdio: ['ignore', 'pipe', 'pipe'] });
-  const onAbort = () => child.kill('SIGKILL');
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr = (stderr + chunk).slice(-4000);
-  });
   let pending = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+  const onStdout = (chunk: string) => {
     pending += chunk;
     const lines = pending.split('\n');
     pending = lines.pop() ?? '';
@@ -75,17 +63,19 @@ export async function transcodeRendition(task: TranscodeTask, options: Transcode
         options.onProgress?.(Math.min(1, Number(match[1]) / 1e6 / task.durationSeconds));
       }
     }
-  });
-
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', resolve);
-  }).finally(() => options.signal?.removeEventListener('abort', onAbort));
-
-  if (options.signal?.aborted) throw options.signal.reason ?? new Error('transcode aborted');
-  if (code !== 0) {
-    const lastLine = stderr.trim().split('\n').pop() ?? '';
-    throw new FfmpegError(`ffmpeg failed for ${task.rung.label}p (exit ${code}): ${lastLine}`);
+  };
+  try {
+    await mkdir(task.outputDir, { recursive: true });
+    await runBounded(task.ffmpegPath, renditionArgs(task), {
+      bounds: { timeoutMs: task.timeoutMs, memoryBytes: task.memoryBytes },
+      onStdout,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } catch (error) {
+    if (options.signal?.aborted) throw options.signal.reason ?? error;
+    const failure = classifyRenditionFailure(task.rung.label, error);
+    if (failure) return failure;
+    throw error;
   }
   options.onProgress?.(1);
   const files = await readdir(task.outputDir);
