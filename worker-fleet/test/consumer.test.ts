@@ -37,6 +37,8 @@ describe('JobConsumer against the SQS emulator', () => {
       concurrency: 1,
       visibilityTimeoutSeconds: 1,
       waitTimeSeconds: 1,
+      maxReceiveCount: 3,
+      failJob: async () => {},
       // A job that runs until it is told to stop, as an ffmpeg encode would.
       runJob: (_job, signal) =>
         new Promise((_resolve, reject) => {
@@ -80,6 +82,7 @@ describe('JobConsumer against the SQS emulator', () => {
     const ran: TranscodeJob[] = [];
     const consumer = new JobConsumer({
       sqs, queueUrl: emulator.queueUrl, bucket: 'hoist', logger, concurrency: 4, visibilityTimeoutSeconds: 30, waitTimeSeconds: 1,
+      maxReceiveCount: 3, failJob: async () => {},
       runJob: async (job) => (ran.push(job), 'ready'),
     });
     const polling = consumer.run();

@@ -18,6 +18,7 @@ const count = (name: string, fallback: number) =>
 export const FLEET_DEFAULTS = {
   JOB_CONCURRENCY: 1,
   VISIBILITY_TIMEOUT_SECONDS: 120,
+  MAX_RECEIVE_COUNT: 5,
 } as const;
 
 const FleetEnv = z.object({
@@ -70,6 +71,11 @@ const FleetEnv = z.object({
     }),
   /** Seconds a received message stays hidden; the heartbeat renews it at a third of this. Default 120. */
   VISIBILITY_TIMEOUT_SECONDS: count('VISIBILITY_TIMEOUT_SECONDS', FLEET_DEFAULTS.VISIBILITY_TIMEOUT_SECONDS),
+  /**
+   * The job queue's redrive maxReceiveCount (set it to the queue's): the delivery that reaches it
+   * is the last before the dead-letter queue and marks the video failed with the last reason. Default 5.
+   */
+  MAX_RECEIVE_COUNT: count('MAX_RECEIVE_COUNT', FLEET_DEFAULTS.MAX_RECEIVE_COUNT),
   // Bounds of every ffmpeg run on a source (renditions and poster; why each default: transcode/ffmpeg-bounds.ts).
   /** Seconds each rendition's ffmpeg gets whatever the source's length. Default 120. */
   FFMPEG_TIMEOUT_FLOOR_SECONDS: count('FFMPEG_TIMEOUT_FLOOR_SECONDS', DEFAULT_FFMPEG_LIMITS.timeoutFloorSeconds),

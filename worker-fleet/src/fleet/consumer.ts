@@ -7,7 +7,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import { TranscodeJob, describeZodError, jobKeyMismatch } from '@hoist/shared';
 import type { Logger } from '../logger.js';
-import { JobError } from './job-errors.js';
+import { formatDuration } from '../media/media-limits.js';
+import { JobError, toJobError } from './job-errors.js';
 import type { JobOutcome } from './run-transcode-job.js';
 
 export interface JobConsumerOptions {
@@ -24,14 +25,30 @@ export interface JobConsumerOptions {
   visibilityTimeoutSeconds: number;
   /** Long-poll wait in seconds (SQS allows up to 20). Default 20. */
   waitTimeSeconds?: number;
+  /**
+   * The queue's redrive maxReceiveCount: the delivery that reaches it is the last before the
+   * dead-letter queue, so a retryable failure there fails the video instead.
+   */
+  maxReceiveCount: number;
+  /** Marks a video `failed` with `reason` (a job given up on outside its own run). */
+  failJob: (job: TranscodeJob, reason: string) => Promise<void>;
+  /** How long one receive may keep a message, in seconds. Default 43200, SQS's 12-hour maximum. */
+  maxInFlightSeconds?: number;
+  /** Backoff after a retryable failure: this many seconds, doubled at each further receive, at most 900. Default 10. */
+  backoffBaseSeconds?: number;
 }
+
+/** SQS keeps one receive of a message hidden for at most 12 hours (ChangeMessageVisibility fails past it). */
+export const SQS_MAX_IN_FLIGHT_SECONDS = 12 * 60 * 60;
 
 /**
  * Long-polls the job queue and runs up to `concurrency` jobs at once. A message is deleted
  * only when its job is done; while it runs a heartbeat keeps it hidden; a retryable failure
- * makes it visible again after a backoff; a message that is not a job is left to the
- * dead-letter queue after its receives run out; a job whose owner, video id or bucket disagree
- * with its key is dropped at once, unrun.
+ * makes it visible again after a backoff, until its last delivery before the dead-letter queue,
+ * which marks the video failed with the last reason; a job that would outlive SQS's 12-hour
+ * limit for one receive is stopped and failed rather than restarted elsewhere forever; a
+ * message that is not a job is left to the dead-letter queue after its receives run out; a job
+ * whose owner, video id or bucket disagree with its key is dropped at once, unrun.
  */
 export class JobConsumer {
   readonly #options: JobConsumerOptions;
@@ -146,28 +163,48 @@ export class JobConsumer {
     }
     const messageId = message.MessageId ?? receipt;
     this.#sentAt.set(messageId, Number(message.Attributes?.['SentTimestamp'] ?? Date.now()));
-    // Stops this job alone: its message went to another worker, or the fleet is shutting down.
+    // Stops this job alone: its message went to another worker, it ran out of SQS's time, or
+    // the fleet is shutting down.
     const jobAbort = new AbortController();
     const onShutdown = () => jobAbort.abort(this.#jobAbort.signal.reason);
     this.#jobAbort.signal.addEventListener('abort', onShutdown, { once: true });
+    const receivedAt = Date.now();
+    const inFlightLimitMs = (this.#options.maxInFlightSeconds ?? SQS_MAX_IN_FLIGHT_SECONDS) * 1000;
     const heartbeatMs = (this.#options.visibilityTimeoutSeconds * 1000) / 3;
+    // Set from the heartbeat's callbacks, read once the job has stopped.
+    let stopped = null as { kind: 'lost' } | { kind: 'out-of-time'; reason: string } | null;
+    const outOfTime = () => {
+      if (stopped) return;
+      const reason = `processing took longer than ${formatDuration(inFlightLimitMs / 1000)}, the most one job may take (the queue's limit); the video is too long for the fleet`;
+      logger.error('job ran out of time for its message; stopping and failing it', { videoId: job.videoId, elapsedSeconds: Math.round((Date.now() - receivedAt) / 1000) });
+      stopped = { kind: 'out-of-time', reason };
+      jobAbort.abort(new JobError(reason, job.videoId, false));
+    };
     const heartbeat = setInterval(() => {
-      this.#setVisibility(receipt, this.#options.visibilityTimeoutSeconds).catch((error: unknown) => {
+      const left = inFlightLimitMs - (Date.now() - receivedAt);
+      // The next beat could not extend it: stop now, while the message is still ours to fail.
+      if (left <= heartbeatMs) return outOfTime();
+      const seconds = Math.min(this.#options.visibilityTimeoutSeconds, Math.floor(left / 1000));
+      this.#setVisibility(receipt, seconds).catch((error: unknown) => {
         const name = (error as { name?: string }).name ?? '';
-        if (/ReceiptHandleIsInvalid|MessageNotInflight|InvalidParameterValue/.test(name)) {
+        if (/beyond the limit/i.test(String((error as { message?: string }).message))) {
+          outOfTime();
+        } else if (/ReceiptHandleIsInvalid|MessageNotInflight|InvalidParameterValue/.test(name)) {
           // The message is no longer ours: another worker has it. Stop encoding at once.
           logger.warn('message lost to another worker; stopping the job', { videoId: job.videoId, error: String(error) });
+          stopped ??= { kind: 'lost' };
           jobAbort.abort(new JobError('message lost to another worker', job.videoId, false));
         } else {
           logger.warn('heartbeat failed', { videoId: job.videoId, error: String(error) });
         }
       });
     }, heartbeatMs);
+    const receives = Number(message.Attributes?.['ApproximateReceiveCount'] ?? 1);
     try {
       logger.info('job started', {
         videoId: job.videoId,
         key: job.key,
-        receiveCount: message.Attributes?.['ApproximateReceiveCount'],
+        receiveCount: receives,
         // From S3 storing the source to this start: the pipeline's latency.
         sinceUploadMs: Date.now() - Date.parse(job.eventTime),
       });
@@ -177,24 +214,55 @@ export class JobConsumer {
       if (outcome === 'failed') this.#stats.failed++;
       else this.#stats.done++;
       logger.info('job finished', { videoId: job.videoId, outcome });
-    } catch (error) {
+    } catch (caught) {
       clearInterval(heartbeat);
-      if (jobAbort.signal.reason instanceof JobError) {
+      const stop = stopped;
+      if (stop?.kind === 'lost') {
         this.#stats.released++;
         return;
       }
-      const retryable = !(error instanceof JobError) || error.retryable;
-      const receives = Number(message.Attributes?.['ApproximateReceiveCount'] ?? 1);
+      const error = stop?.kind === 'out-of-time' ? new JobError(stop.reason, job.videoId, false) : toJobError(caught, job.videoId);
+      const shuttingDown = this.#jobAbort.signal.aborted && !stop;
+      if (!shuttingDown && (!error.retryable || receives >= this.#options.maxReceiveCount)) {
+        await this.#failForGood(job, receipt, error, receives);
+        return;
+      }
       // Exponential backoff by receive count, capped well inside SQS's 12-hour limit; a job
       // cut short by shutdown goes straight back for another worker.
-      const delay = this.#jobAbort.signal.aborted ? 0 : Math.min(900, 10 * 2 ** (receives - 1));
-      logger.error('job released', { videoId: job.videoId, retryable, retryInSeconds: delay, error: String(error) });
+      const delay = shuttingDown ? 0 : Math.min(900, (this.#options.backoffBaseSeconds ?? 10) * 2 ** (receives - 1));
+      logger.error('job released', { videoId: job.videoId, retryInSeconds: delay, receiveCount: receives, error: String(error), cause: String(error.cause) });
       this.#stats.released++;
-      await this.#setVisibility(receipt, retryable ? delay : 0).catch(() => {});
+      await this.#setVisibility(receipt, delay).catch(() => {});
     } finally {
       this.#sentAt.delete(messageId);
       this.#jobAbort.signal.removeEventListener('abort', onShutdown);
     }
+  }
+
+  /**
+   * Marks the video failed with `error`'s reason. A job that failed for good is deleted; one
+   * whose retries ran out goes on to the dead-letter queue (visible now, so the next receive
+   * moves it there), where operators see it beside its failed status.
+   */
+  async #failForGood(job: TranscodeJob, receipt: string, error: JobError, receives: number): Promise<void> {
+    const { logger } = this.#options;
+    const exhausted = error.retryable;
+    const reason = exhausted ? `${error.message} (gave up after ${receives} attempts)` : error.message;
+    this.#stats.failed++;
+    try {
+      await this.#options.failJob(job, reason);
+    } catch (failure) {
+      logger.error('could not mark the video failed', { videoId: job.videoId, reason, error: String(failure) });
+    }
+    if (exhausted) {
+      logger.error('job failed: retries ran out; the message goes to the dead-letter queue', { videoId: job.videoId, receiveCount: receives, reason, cause: String(error.cause) });
+      await this.#setVisibility(receipt, 0).catch(() => {});
+      return;
+    }
+    logger.error('job failed', { videoId: job.videoId, reason, cause: String(error.cause) });
+    await this.#options.sqs.send(new DeleteMessageCommand({ QueueUrl: this.#options.queueUrl, ReceiptHandle: receipt })).catch((failure: unknown) => {
+      logger.warn('could not delete the failed job\'s message; it will be seen again', { videoId: job.videoId, error: String(failure) });
+    });
   }
 
   #setVisibility(receipt: string, seconds: number) {

@@ -10,6 +10,7 @@ import { startHealthServer } from './health-server.js';
 import { runTranscodeJob } from './run-transcode-job.js';
 import { ScratchSpace } from './scratch-space.js';
 import { sweepScratchFolders } from './scratch-sweep.js';
+import { StatusReporter } from './status-reporter.js';
 
 /** The fleet process: one per machine, started by systemd or the local stack. */
 async function main(): Promise<void> {
@@ -41,6 +42,8 @@ async function main(): Promise<void> {
     logger,
     concurrency: config.JOB_CONCURRENCY,
     visibilityTimeoutSeconds: config.VISIBILITY_TIMEOUT_SECONDS,
+    maxReceiveCount: config.MAX_RECEIVE_COUNT,
+    failJob: (job, reason) => new StatusReporter(store, job).set({ state: 'failed', error: reason }),
     runJob: (job, signal) =>
       runTranscodeJob(
         job,
