@@ -16,6 +16,8 @@ export interface FleetInstanceSettings {
   AWS_REGION: string;
   JOB_CONCURRENCY: string;
   VISIBILITY_TIMEOUT_SECONDS: string;
+  /** The job queue's redrive maxReceiveCount, so the fleet knows a job's last delivery. */
+  MAX_RECEIVE_COUNT: string;
 }
 
 /**

@@ -70,11 +70,17 @@ export class TranscodeFleet extends Construct {
         AWS_REGION: Aws.REGION,
         JOB_CONCURRENCY: String(settings.jobConcurrency),
         VISIBILITY_TIMEOUT_SECONDS: String(settings.visibilityTimeoutSeconds),
+        MAX_RECEIVE_COUNT: String(settings.maxReceiveCount),
       }),
       role: this.role.role,
       securityGroup: this.securityGroup,
       associatePublicIpAddress: true,
+      // The metadata service answers only a session token's holder (IMDSv2), and its PUT for
+      // that token reaches no further than this instance's own network stack (hop limit 1): a
+      // container or anything forwarding requests for a process cannot obtain one.
       requireImdsv2: true,
+      httpTokens: ec2.LaunchTemplateHttpTokens.REQUIRED,
+      httpPutResponseHopLimit: 1,
       // The source and every rendition sit on this volume while a job runs.
       blockDevices: [
         {

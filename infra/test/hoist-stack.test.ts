@@ -183,14 +183,28 @@ describe('the Hoist stack', () => {
     expect(unit).not.toMatch(/FFMPEG_PATH|FFPROBE_PATH/);
   });
 
-  it('requires IMDSv2, encrypts the scratch volume and opens no inbound port', () => {
+  it('requires IMDSv2 with a hop limit of 1, encrypts the scratch volume and opens no inbound port', () => {
     template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
       LaunchTemplateData: Match.objectLike({
-        MetadataOptions: { HttpTokens: 'required' },
+        MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 },
         BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { Encrypted: true, VolumeSize: 100, VolumeType: 'gp3', DeleteOnTermination: true } }],
       }),
     });
     template.hasResourceProperties('AWS::EC2::SecurityGroup', { SecurityGroupIngress: Match.absent() });
+  });
+
+  it("tells the fleet the queue's maxReceiveCount, and runs it bounded and sandboxed with its scratch folder in its private /var/tmp", () => {
+    template.hasResourceProperties('AWS::SQS::Queue', { RedrivePolicy: Match.objectLike({ maxReceiveCount: 5 }) });
+    expect(userDataText()).toContain("export MAX_RECEIVE_COUNT='5'");
+    const unit = readFileSync(new URL('../../worker-fleet/deploy/hoist-fleet.service', import.meta.url), 'utf8');
+    for (const line of ['PrivateTmp=true', 'ProtectSystem=strict', 'ProtectHome=true', 'PrivateDevices=true', 'NoNewPrivileges=true', 'OOMPolicy=continue', 'SystemCallFilter=@system-service', 'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX']) {
+      expect(unit).toContain(`\n${line}\n`);
+    }
+    expect(unit).toMatch(/^MemoryMax=\d+%$/m);
+    expect(unit).toMatch(/^Environment=.*\bTEMP_DIR=\/var\/tmp\/hoist\b/m);
+    // Under ProtectSystem=strict, a path outside the private /var/tmp would be read-only: there is none.
+    expect(unit).not.toMatch(/^(ReadWritePaths|RuntimeDirectory)=/m);
+    expect(userDataText()).toContain(`CPUQuota=%s%%\\n' "$(( $(nproc) * 90 ))" > /etc/systemd/system/hoist-fleet.service.d/cpu.conf`);
   });
 
   it('scales the fleet to keep jobs per in-service instance at JOB_CONCURRENCY', () => {

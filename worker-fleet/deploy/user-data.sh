@@ -43,10 +43,11 @@ FFPROBE_PATH=/usr/bin/ffprobe
 "$FFPROBE_PATH" -version | sed -n 1p
 
 id hoist >/dev/null 2>&1 || useradd --system --home /opt/hoist --shell /usr/sbin/nologin hoist
-mkdir -p /opt/hoist /etc/hoist /var/tmp/hoist
+# Scratch space (TEMP_DIR) is the service's private /var/tmp, created by systemd and the fleet.
+mkdir -p /opt/hoist /etc/hoist
 curl -fsSL "$HOIST_RELEASE_URL" | tar -xz -C /opt/hoist \
   || { echo "could not install the release from HOIST_RELEASE_URL=${HOIST_RELEASE_URL}" >&2; exit 1; }
-chown -R hoist:hoist /opt/hoist /var/tmp/hoist
+chown -R hoist:hoist /opt/hoist
 
 cat > /etc/hoist/fleet.env <<ENV
 JOB_QUEUE_URL=${JOB_QUEUE_URL}
@@ -59,12 +60,16 @@ ENV
 # defaults (worker-fleet/src/fleet/config.ts) apply, so there is one place that names them.
 for name in JOB_CONCURRENCY POOL_SIZE DRAIN_SECONDS VISIBILITY_TIMEOUT_SECONDS LADDER X264_PRESET \
   MAX_DURATION_SECONDS MAX_FRAME_WIDTH MAX_FRAME_HEIGHT MAX_FRAME_PIXELS MAX_FRAME_RATE MAX_STREAMS \
-  DISK_HEADROOM_FACTOR FFMPEG_MIN_VERSION; do
+  DISK_HEADROOM_FACTOR FFMPEG_MIN_VERSION MAX_RECEIVE_COUNT \
+  FFMPEG_TIMEOUT_FLOOR_SECONDS FFMPEG_TIMEOUT_PER_SOURCE_SECOND FFMPEG_MEMORY_MIB; do
   if [ -n "${!name:-}" ]; then echo "${name}=${!name}" >> /etc/hoist/fleet.env; fi
 done
 chmod 640 /etc/hoist/fleet.env
 chgrp hoist /etc/hoist/fleet.env
 
 install -m 644 /opt/hoist/worker-fleet/deploy/hoist-fleet.service /etc/systemd/system/hoist-fleet.service
+# The fleet may use all but a tenth of the cores (CPUQuota counts in one core's percent).
+mkdir -p /etc/systemd/system/hoist-fleet.service.d
+printf '[Service]\nCPUQuota=%s%%\n' "$(( $(nproc) * 90 ))" > /etc/systemd/system/hoist-fleet.service.d/cpu.conf
 systemctl daemon-reload
 systemctl enable --now hoist-fleet.service
