@@ -204,7 +204,7 @@ export class JobConsumer {
       logger.info('job started', {
         videoId: job.videoId,
         key: job.key,
-        receiveCount: receives,
+        receiveCount: message.Attributes?.['ApproximateReceiveCount'],
         // From S3 storing the source to this start: the pipeline's latency.
         sinceUploadMs: Date.now() - Date.parse(job.eventTime),
       });
