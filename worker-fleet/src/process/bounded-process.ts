@@ -85,8 +85,9 @@ export async function runBounded(binary: string, args: readonly string[], option
     if (timedOut) {
       throw new ChildProcessError(`ran past its time limit of ${formatSeconds(options.bounds.timeoutMs)}`, 'timeout', stderrTail);
     }
-    // x264 says "malloc of size N failed" where libavcodec says ENOMEM.
-    if (/Cannot allocate memory|out of memory|std::bad_alloc|ENOMEM|malloc of size \d+ failed/i.test(stderrTail)) {
+    // x264 says "malloc of size N failed" where libavcodec says ENOMEM; the dynamic loader, under
+    // a ceiling too low to map a shared-library build's libraries, "failed to map segment".
+    if (/Cannot allocate memory|out of memory|std::bad_alloc|ENOMEM|malloc of size \d+ failed|failed to map segment/i.test(stderrTail)) {
       throw new ChildProcessError(`needed more than its memory limit of ${formatBytes(options.bounds.memoryBytes)}`, 'memory', stderrTail);
     }
     if (signal) throw new ChildProcessError(`was killed (${signal})`, 'killed', stderrTail);

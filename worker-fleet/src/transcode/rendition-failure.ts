@@ -28,8 +28,11 @@ export function classifyRenditionFailure(label: number, error: unknown): Renditi
       return failure('killed', `ffmpeg encoding the ${rung} rendition was stopped on the worker (${error.message})`);
     case 'exit': {
       if (NO_SPACE.test(detail)) return failure('no-space', `the worker's scratch disk filled up while encoding the ${rung} rendition`);
-      // prlimit, which starts ffmpeg under its ceiling, could not run it: the machine's fault.
-      if (/^prlimit: /m.test(detail)) return failure('killed', `ffmpeg for the ${rung} rendition could not be started on the worker`);
+      // prlimit, which starts ffmpeg under its ceiling, could not run it, or the binary's shared
+      // libraries are missing: the machine's fault.
+      if (/^prlimit: |error while loading shared libraries/m.test(detail)) {
+        return failure('killed', `ffmpeg for the ${rung} rendition could not be started on the worker`);
+      }
       const last = ffmpegReason(detail.split('\n').pop() ?? '');
       return failure('rejected', `the video could not be decoded (the ${rung} rendition stopped${last ? `: ${last}` : ''})`);
     }
