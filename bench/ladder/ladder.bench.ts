@@ -12,6 +12,7 @@ import { RenditionPool } from '../../worker-fleet/src/transcode/rendition-pool.j
 import { renditionArgs } from '../../worker-fleet/src/transcode/transcode.js';
 import { DEFAULT_FFMPEG_LIMITS, renditionBounds } from '../../worker-fleet/src/transcode/ffmpeg-bounds.js';
 import { sourceInputArgs, taskSourceInput } from '../../worker-fleet/src/media/source-input-args.js';
+import { measureHdrLadder } from './hdr-ladder.js';
 import { runSharedDecode } from './shared-decode.js';
 import { alternate, summarise } from '../lib/stats.js';
 import type { Benchmark } from '../lib/types.js';
@@ -123,6 +124,7 @@ export const ladderBenchmark: Benchmark = {
       const seq = summarise(vsSequential.b.map((r) => r.total));
       const firstRung = summarise(fleetRuns.map((r) => r.firstRung));
       const firstShare = summarise(fleetRuns.map((r) => r.firstRung / r.total));
+      const hdr = await measureHdrLadder(dir, (await tasksIn('hdr-template'))[0]!, ffprobe, pool, log);
       return {
         name: 'ladder',
         description: this.description,
@@ -130,9 +132,10 @@ export const ladderBenchmark: Benchmark = {
           { metric: 'full ladder, wall time', unit: 's', hoist: fleetTotal, baselineName: 'decode-once single ffmpeg', baseline: once, ratio: once.median / fleetTotal.median, target: 'no slower (≥ 1×)', met: fleetTotal.median <= once.median },
           { metric: 'full ladder, wall time', unit: 's', hoist: fleetTotal, baselineName: 'one ffmpeg per rung, in sequence', baseline: seq, ratio: seq.median / fleetTotal.median, target: 'reference', met: true },
           { metric: 'full ladder, wall time', unit: 's', hoist: fleetTotal, baselineName: 'one decoder feeding per-rung encoders over pipes', baseline: shared, ratio: shared.median / fleetTotal.median, target: 'reference', met: true },
+          ...hdr.rows,
           { metric: 'lowest rung playable after', unit: 's', hoist: firstRung, baselineName: 'one decoder feeding per-rung encoders over pipes', baseline: sharedFirst, ratio: sharedFirst.median / firstRung.median, target: `< ⅓ of the ladder (${(fleetTotal.median / 3).toFixed(1)} s)`, met: firstShare.median < 1 / 3 },
         ],
-        notes: [`source: generated ${info.width}x${info.height} test pattern with a tone, ${SOURCE_SECONDS} s; rungs ${ladder.map((r) => `${r.width}x${r.height}`).join(', ')}; x264 veryfast, the same settings on every side.`],
+        notes: [`source: generated ${info.width}x${info.height} test pattern with a tone, ${SOURCE_SECONDS} s; rungs ${ladder.map((r) => `${r.width}x${r.height}`).join(', ')}; x264 veryfast, the same settings on every side.`, ...hdr.notes],
       };
     } finally {
       await pool.destroy();

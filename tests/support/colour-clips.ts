@@ -7,7 +7,7 @@ const run = promisify(execFile);
 /** The colourful picture every colour test starts from: ffmpeg's testsrc2, bars and gradients. */
 const PICTURE = (width: number, height: number) => `testsrc2=size=${width}x${height}:rate=25`;
 
-export type Mastering = 'sdr' | 'hlg' | 'pq';
+export type Mastering = 'sdr' | 'sdr-hevc' | 'hlg' | 'pq';
 
 export interface MasteredClipOptions {
   width?: number;
@@ -17,7 +17,7 @@ export interface MasteredClipOptions {
 
 /**
  * The same picture mastered three ways, as a camera or grading suite would write it:
- * - `sdr`: 8-bit H.264, BT.709, tagged;
+ * - `sdr`: 8-bit H.264, BT.709, tagged (`sdr-hevc`: the same in 8-bit HEVC);
  * - `hlg`: 10-bit HEVC (x265 Main 10), BT.2020, HLG transfer, tagged as a phone does;
  * - `pq`: 10-bit H.264 (High 10), BT.2020, PQ transfer (SMPTE 2084), tagged as an HDR10 master.
  * The HDR ones are converted from the SDR picture with zscale, SDR white at 100 nits.
@@ -26,17 +26,16 @@ export async function makeMasteredClip(path: string, mastering: Mastering, optio
   const { width = 640, height = 360, seconds = 1 } = options;
   const { ffmpeg } = resolveFfmpegBinaries();
   const common = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-f', 'lavfi', '-i', PICTURE(width, height), '-t', String(seconds)];
-  if (mastering === 'sdr') {
-    await run(ffmpeg, [...common, '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-color_primaries', 'bt709', '-color_trc', 'bt709', '-colorspace', 'bt709', path]);
+  const hevc = ['-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-tag:v', 'hvc1'];
+  if (mastering === 'sdr' || mastering === 'sdr-hevc') {
+    const encoder = mastering === 'sdr' ? ['-c:v', 'libx264', '-preset', 'ultrafast'] : hevc;
+    await run(ffmpeg, [...common, ...encoder, '-pix_fmt', 'yuv420p', '-color_primaries', 'bt709', '-color_trc', 'bt709', '-colorspace', 'bt709', path]);
     return;
   }
   const transfer = mastering === 'hlg' ? 'arib-std-b67' : 'smpte2084';
   const toHdr = `zscale=tin=bt709:min=bt709:pin=bt709:rin=tv:t=${transfer}:m=2020_ncl:p=2020:r=tv:npl=100,format=yuv420p10le`;
   const tags = ['-color_primaries', 'bt2020', '-color_trc', transfer, '-colorspace', 'bt2020nc'];
-  const encoder =
-    mastering === 'hlg'
-      ? ['-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-tag:v', 'hvc1']
-      : ['-c:v', 'libx264', '-preset', 'ultrafast', '-profile:v', 'high10'];
+  const encoder = mastering === 'hlg' ? hevc : ['-c:v', 'libx264', '-preset', 'ultrafast', '-profile:v', 'high10'];
   await run(ffmpeg, [...common, '-vf', toHdr, ...encoder, ...tags, path]);
 }
 
