@@ -9,7 +9,7 @@ const put = async (key: string, body: string | Uint8Array<ArrayBuffer>) => {
 };
 
 /** Writes what the fleet writes for a ready video with one 360p rendition. */
-async function publishReadyVideo(owner: string): Promise<string> {
+async function publishReadyVideo(owner: string, poster = true): Promise<string> {
   const videoId = newVideoId();
   const status: VideoStatusDocument = {
     state: 'ready',
@@ -20,6 +20,7 @@ async function publishReadyVideo(owner: string): Promise<string> {
     updatedAt: new Date().toISOString(),
     progress: 1,
     durationSeconds: 4,
+    poster,
     renditions: [{ label: 360, width: 640, height: 360, bandwidth: 800_000, codecs: 'avc1.64001e,mp4a.40.2', playlist: '360p/index.m3u8' }],
   };
   await put(outputKeys.status(videoId), JSON.stringify(status));
@@ -71,6 +72,13 @@ describe('videos.status and playback from a private bucket', () => {
     const status = await caller.videos.status({ videoId });
     expect(status.masterUrl).toBe(`https://cdn.example.test/renditions/${videoId}/master.m3u8`);
     expect(status.posterUrl).toBe(`https://cdn.example.test/renditions/${videoId}/poster.jpg`);
+  });
+
+  it('hands out no poster URL for a video that is ready without a poster', async () => {
+    const videoId = await publishReadyVideo('alice', false);
+    const status = await (await callerFor('alice')).videos.status({ videoId });
+    expect(status).toMatchObject({ state: 'ready', masterUrl: expect.any(String) });
+    expect(status.posterUrl).toBeUndefined();
   });
 
   it('reports a video that failed with its reason, and hides other owners’ videos', async () => {

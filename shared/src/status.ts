@@ -38,7 +38,12 @@ export const VideoStatusDocument = z.discriminatedUnion('state', [
   StatusBase.extend({ state: z.literal('probing') }),
   StatusBase.extend({ state: z.literal('transcoding') }),
   StatusBase.extend({ state: z.literal('publishing') }),
-  StatusBase.extend({ state: z.literal('ready'), durationSeconds: z.number().nonnegative() }),
+  StatusBase.extend({
+    state: z.literal('ready'),
+    durationSeconds: z.number().nonnegative(),
+    /** Whether `poster.jpg` was made (a ladder is ready without one when ffmpeg could not make it). */
+    poster: z.boolean().default(true),
+  }),
   StatusBase.extend({
     state: z.literal('failed'),
     /** Why, in words a person uploading the file can act on. */

@@ -105,7 +105,7 @@ describe('a poster ffmpeg cannot make', () => {
     const ffmpeg = await fakeFfmpeg('no-poster', `case "$*" in\n  *-frames:v*) echo "Invalid data found when processing input" >&2; exit 1;;\nesac\nexec "${real}" "$@"`);
     const job = await fx.jobFor('no-poster.mp4', clip);
     expect(await runTranscodeJob(job, withFfmpeg(ffmpeg))).toBe('ready');
-    expect(await fx.status(job.videoId)).toMatchObject({ state: 'ready', progress: 1 });
+    expect(await fx.status(job.videoId)).toMatchObject({ state: 'ready', progress: 1, poster: false });
     const manifest = VideoManifest.parse(await (await fx.fetchOutput(outputKeys.manifest(job.videoId))).json());
     expect(manifest.poster).toBeNull();
     expect(manifest.renditions.map((r) => r.height)).toEqual([240, 360]);

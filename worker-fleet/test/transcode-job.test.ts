@@ -24,7 +24,7 @@ describe('runTranscodeJob with real ffmpeg and the S3 emulator', () => {
 
     expect(await runTranscodeJob(job, fx.deps)).toBe('ready');
 
-    expect(await fx.status(job.videoId)).toMatchObject({ state: 'ready', progress: 1 });
+    expect(await fx.status(job.videoId)).toMatchObject({ state: 'ready', progress: 1, poster: true });
     const master = await (await fx.fetchOutput(outputKeys.master(job.videoId))).text();
     expect(master).toContain('RESOLUTION=426x240');
     expect(master).toContain('RESOLUTION=640x360');

@@ -39,7 +39,7 @@ export const videoStatus = authedProcedure
       ...(doc.state === 'failed' ? { error: doc.error } : {}),
       ...(doc.state === 'ready' ? { durationSeconds: doc.durationSeconds } : {}),
       ...(urls ? { masterUrl: urls.master } : {}),
-      ...(urls && doc.state === 'ready' ? { posterUrl: await urls.poster() } : {}),
+      ...(urls && doc.state === 'ready' && doc.poster ? { posterUrl: await urls.poster() } : {}),
       renditions: urls
         ? doc.renditions.map((r) => ({ label: r.label, height: r.height, width: r.width, bandwidth: r.bandwidth, url: urls.rendition(r.playlist) }))
         : [],

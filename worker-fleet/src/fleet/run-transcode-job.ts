@@ -168,7 +168,7 @@ export async function runTranscodeJob(job: TranscodeJob, deps: TranscodeJobDeps,
       },
     };
     await store.putJson(outputKeys.manifest(job.videoId), manifest);
-    await status.set({ state: 'ready', durationSeconds: source.durationSeconds }, 1);
+    await status.set({ state: 'ready', durationSeconds: source.durationSeconds, poster: poster !== null }, 1);
     return 'ready';
   } catch (error) {
     // Stopped from outside (shutdown, the message lost or out of time): the consumer decides.

@@ -3,7 +3,7 @@ import type { S3Store } from '../storage/s3-store.js';
 
 type Update =
   | { state: 'queued' | 'probing' | 'transcoding' | 'publishing' }
-  | { state: 'ready'; durationSeconds: number }
+  | { state: 'ready'; durationSeconds: number; poster: boolean }
   | { state: 'failed'; error: string };
 
 /**
