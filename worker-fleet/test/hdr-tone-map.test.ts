@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colourTags, makeMasteredClip, meanSaturation, type Mastering } from '../../tests/support/colour-clips.js';
 import { runTranscodeJob } from '../src/fleet/run-transcode-job.js';
@@ -15,7 +15,7 @@ afterAll(async () => {
   await fx?.stop();
 });
 
-/** Runs the job on the clip and returns its one rendition's playlist, downloaded from the bucket. */
+/** Runs the job on the clip and returns its one rendition's playlist, downloaded from the bucket (the poster beside it). */
 async function rendition(name: string, source: string): Promise<string> {
   const job = await fx.jobFor(name, await readFile(source));
   expect(await runTranscodeJob(job, fx.deps)).toBe('ready');
@@ -33,8 +33,12 @@ async function rendition(name: string, source: string): Promise<string> {
 const CLOSE_TO_SDR = 0.7;
 const WASHED_OUT_BELOW = 0.5;
 
+/** The poster downloaded with a rendition (`renditions/<id>/poster.jpg`). */
+const posterBeside = (playlist: string) => join(dirname(dirname(playlist)), 'poster.jpg');
+
 describe('HDR sources are tone-mapped to BT.709 SDR', () => {
   let sdrSaturation = 0;
+  let sdrPosterSaturation = 0;
 
   beforeAll(async () => {
     const master = join(fx.dir, 'sdr.mp4');
@@ -42,6 +46,7 @@ describe('HDR sources are tone-mapped to BT.709 SDR', () => {
     const out = await rendition('sdr.mp4', master);
     expect(await colourTags(out)).toMatchObject({ color_transfer: 'bt709', color_primaries: 'bt709', color_space: 'bt709' });
     sdrSaturation = await meanSaturation(out);
+    sdrPosterSaturation = await meanSaturation(posterBeside(out));
   });
 
   it.each<[string, Mastering]>([
@@ -60,5 +65,11 @@ describe('HDR sources are tone-mapped to BT.709 SDR', () => {
     expect(untoneMapped / sdrSaturation, JSON.stringify(figures)).toBeLessThan(WASHED_OUT_BELOW);
     expect(toneMapped / sdrSaturation, JSON.stringify(figures)).toBeGreaterThan(CLOSE_TO_SDR);
     expect(toneMapped / sdrSaturation, JSON.stringify(figures)).toBeLessThan(1.15);
+
+    // The poster is tone-mapped as the rungs are.
+    const poster = await meanSaturation(posterBeside(out));
+    const posterFigures = { name, sdrPoster: sdrPosterSaturation, poster };
+    expect(poster / sdrPosterSaturation, JSON.stringify(posterFigures)).toBeGreaterThan(CLOSE_TO_SDR);
+    expect(poster / sdrPosterSaturation, JSON.stringify(posterFigures)).toBeLessThan(1.15);
   });
 });

@@ -190,7 +190,7 @@ export async function runTranscodeJob(job: TranscodeJob, deps: TranscodeJobDeps,
 async function makePoster(job: TranscodeJob, deps: TranscodeJobDeps, source: SourceInfo, top: Rung, path: string, signal?: AbortSignal): Promise<string | null> {
   const bounds = posterBounds(deps.ffmpegLimits ?? DEFAULT_FFMPEG_LIMITS, source.durationSeconds);
   try {
-    await extractPoster(deps.binaries.ffmpeg, source.input, path, source.durationSeconds, top.width, top.height, bounds, signal);
+    await extractPoster(deps.binaries.ffmpeg, source.input, path, source.durationSeconds, top.width, top.height, source.colour, bounds, signal);
   } catch (error) {
     if (signal?.aborted || !(error instanceof ChildProcessError)) throw error;
     deps.logger.warn('no poster: the video is ready without one', { videoId: job.videoId, kind: error.kind, error: error.message, detail: error.stderrTail });
