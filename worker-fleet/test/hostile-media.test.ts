@@ -86,7 +86,7 @@ describe('video over a limit, or whose header lies, is refused before the ladder
     const bytes = await readFile(path);
     expect(bytes.length).toBeLessThan(16 * 1024);
     expect(await refused('ten-hours.mkv', bytes)).toMatch(
-      /^the file claims to last 10 h 0 min, but its packets end at 1 s, and the whole file is [\d.]+ KB \([\d.]+ bytes a second, where real video takes at least 100\): that duration is not plausible$/,
+      /^the file claims to last 10 h 0 min, but its packets end at 1 s, and the whole file is [\d.]+ KiB \([\d.]+ bytes a second, where real video takes at least 100\): that duration is not plausible$/,
     );
   });
 

@@ -69,7 +69,7 @@ describe('a rendition that does not finish', () => {
     const job = await fx.jobFor('memory.mp4', clip);
     const ffmpegLimits = { ...DEFAULT_FFMPEG_LIMITS, memoryBytes: 96 * 1024 ** 2 };
     expect(await runTranscodeJob(job, { ...fx.deps, ffmpegLimits })).toBe('failed');
-    expect(await failedReason(job)).toMatch(/^the (360|240)p rendition needed more memory than its limit of 96 MiB$/);
+    expect(await failedReason(job)).toMatch(/^the (360|240)p rendition needed more memory than its limit of 96.0 MiB$/);
   });
 
   it('cancels the sibling rungs at once when one fails: their ffmpeg is killed, not waited for', async () => {

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { TranscodeJob, describeZodError, jobKeyMismatch } from '@hoist/shared';
 import type { Logger } from '../logger.js';
-import { formatDuration } from '../media/media-limits.js';
+import { formatDuration } from '../human-units.js';
 import { JobError, toJobError } from './job-errors.js';
 import type { JobOutcome } from './run-transcode-job.js';
 

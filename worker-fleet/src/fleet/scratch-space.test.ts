@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newVideoId } from '@hoist/shared';
-import { MIN_SCRATCH_BYTES, ScratchSpace, formatBytes, scratchBytesNeeded, scratchVerdict, type DiskSpace } from './scratch-space.js';
+import { MIN_SCRATCH_BYTES, ScratchSpace, scratchBytesNeeded, scratchVerdict, type DiskSpace } from './scratch-space.js';
 
 const GiB = 1024 ** 3;
 let tempDir: string;
@@ -109,8 +109,3 @@ describe('ScratchSpace', () => {
   });
 });
 
-describe('formatBytes', () => {
-  it('uses binary units', () => {
-    expect([512, 1536, 1023.9 * 1024, 25 * GiB, 5 * 1024 * GiB].map(formatBytes)).toEqual(['512 bytes', '1.50 KiB', '1024 KiB', '25.0 GiB', '5.00 TiB']);
-  });
-});

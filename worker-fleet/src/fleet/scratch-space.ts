@@ -1,4 +1,5 @@
 import { mkdtemp, rm, statfs } from 'node:fs/promises';
+import { formatBytes } from '../human-units.js';
 import { join } from 'node:path';
 
 /** Free and total bytes of the filesystem that holds a folder. */
@@ -138,16 +139,4 @@ export class ScratchSpace {
       throw error;
     }
   }
-}
-
-/** Bytes for people: binary units, about three significant digits. */
-export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(value < 10 ? 2 : value < 100 ? 1 : 0)} ${units[unit]}`;
 }

@@ -1,4 +1,4 @@
-import { formatBytes, formatDuration } from './media-limits.js';
+import { formatBytes, formatDuration } from '../human-units.js';
 import type { PacketTime } from './packet-sample.js';
 import { UnusableMediaError } from './unusable-media.js';
 

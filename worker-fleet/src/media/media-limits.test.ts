@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkDurationPlausible, measuredFrameRate } from './duration-plausibility.js';
-import { DEFAULT_MEDIA_LIMITS, checkDuration, checkFrameRate, checkFrameSize, checkStreamCount, decoderPixelCap, formatDuration } from './media-limits.js';
+import { DEFAULT_MEDIA_LIMITS, checkDuration, checkFrameRate, checkFrameSize, checkStreamCount, decoderPixelCap } from './media-limits.js';
 import { parsePackets, type PacketTime } from './packet-sample.js';
 import { sourceInputArgs } from './source-input-args.js';
 import { UnusableMediaError, ffmpegReason, withoutWorkerPaths } from './unusable-media.js';
@@ -35,10 +35,6 @@ describe('limits: each says which limit and by how much', () => {
     expect(refusal(() => checkDuration(3, { ...limits, maxDurationSeconds: 2 }))?.message).toBe('the video lasts 3 s; the limit is 2 s (1 s over)');
   });
 
-  it('formats durations as a person reads them', () => {
-    expect([0.04, 3.25, 65, 3600, 36000].map(formatDuration)).toEqual(['0 s', '3.3 s', '1 min 5 s', '1 h 0 min', '10 h 0 min']);
-  });
-
   it('lets decoders pad rows past the pixel limit, but no further', () => {
     expect(decoderPixelCap(limits)).toBe(8192 * 4320 + 64 * 8192);
   });
@@ -59,12 +55,12 @@ describe('duration plausibility: judged by the packets and the bytes, not the he
     expect(refusal(() => checkDurationPlausible({ ...evidence, claimedSeconds: 36_000, bytes: 7500, tail: packets([0, 0.5, 0.96]) }))).toEqual({
       refusal: 'implausible',
       message:
-        'the file claims to last 10 h 0 min, but its packets end at 1 s, and the whole file is 7.5 KB (0.21 bytes a second, where real video takes at least 100): that duration is not plausible',
+        'the file claims to last 10 h 0 min, but its packets end at 1 s, and the whole file is 7.32 KiB (0.21 bytes a second, where real video takes at least 100): that duration is not plausible',
     });
   });
 
   it('refuses a claim the bytes cannot hold, even with a packet at the end', () => {
-    expect(refusal(() => checkDurationPlausible({ ...evidence, claimedSeconds: 36_000, bytes: 50_000, tail: packets([35_999.9]) }))?.message).toMatch(/whole file is 50 KB/);
+    expect(refusal(() => checkDurationPlausible({ ...evidence, claimedSeconds: 36_000, bytes: 50_000, tail: packets([35_999.9]) }))?.message).toMatch(/whole file is 48.8 KiB/);
   });
 
   it('refuses packets that run far past the claim, and a tail with no packets at all', () => {

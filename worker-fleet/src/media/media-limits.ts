@@ -1,4 +1,5 @@
 import { UnusableMediaError } from './unusable-media.js';
+import { decimal, formatDuration } from '../human-units.js';
 
 /** What a source may be at most; checked before the ladder starts. Fleet settings in config.ts. */
 export interface MediaLimits {
@@ -81,35 +82,8 @@ export function checkDuration(seconds: number, limits: MediaLimits): void {
   );
 }
 
-/** 2 decimals at most, no trailing zeros: 29.97, 240, 0.5. */
-export function decimal(value: number, places: number): string {
-  return String(Number(value.toFixed(places)));
-}
-
 /** Megapixels, as cameras state them: 256 Mpx, 35.4 Mpx, 0.9 Mpx. */
 export function megapixels(pixels: number): string {
   const mpx = pixels / 1e6;
   return `${decimal(mpx, mpx >= 100 ? 0 : 1)} Mpx`;
-}
-
-/** A duration as a person reads it: 3.2 s, 1 min 5 s, 10 h 0 min. */
-export function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${decimal(seconds, 1)} s`;
-  const whole = Math.round(seconds);
-  const h = Math.floor(whole / 3600);
-  const m = Math.floor((whole % 3600) / 60);
-  const s = whole % 60;
-  return h > 0 ? `${h} h ${m} min` : `${m} min ${s} s`;
-}
-
-/** Bytes as a person reads them: 7.5 KB, 2.3 MB. */
-export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${decimal(value, unit === 0 ? 0 : 1)} ${units[unit]}`;
 }

@@ -1,5 +1,5 @@
 import { ChildProcessError, runBounded } from '../process/bounded-process.js';
-import { formatDuration } from './media-limits.js';
+import { formatDuration } from '../human-units.js';
 import { ffmpegReason, UnusableMediaError } from './unusable-media.js';
 
 /** Largest report ffprobe may print about one source; more is no video the fleet accepts. */

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { formatBytes, formatDuration } from '../human-units.js';
 
 /** How far one child process may go. */
 export interface ProcessBounds {
@@ -83,7 +84,7 @@ export async function runBounded(binary: string, args: readonly string[], option
     const stderrTail = stderr.trim();
     if (code === 0) return { stdout, stderrTail };
     if (timedOut) {
-      throw new ChildProcessError(`ran past its time limit of ${formatSeconds(options.bounds.timeoutMs)}`, 'timeout', stderrTail);
+      throw new ChildProcessError(`ran past its time limit of ${formatDuration(options.bounds.timeoutMs / 1000)}`, 'timeout', stderrTail);
     }
     // x264 says "malloc of size N failed" where libavcodec says ENOMEM; the dynamic loader, under
     // a ceiling too low to map a shared-library build's libraries, "failed to map segment".
@@ -96,12 +97,4 @@ export async function runBounded(binary: string, args: readonly string[], option
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onAbort);
   }
-}
-
-function formatSeconds(ms: number): string {
-  return ms >= 60_000 ? `${(ms / 60_000).toFixed(1)} min` : `${(ms / 1000).toFixed(1)} s`;
-}
-
-function formatBytes(bytes: number): string {
-  return bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GiB` : `${Math.round(bytes / 1024 ** 2)} MiB`;
 }
