@@ -9,3 +9,4 @@ export * from './s3-event.js';
 export * from './transcode-task.js';
 export * from './zod-errors.js';
 export * from './content-types.js';
+export * from './chunk-plan.js';

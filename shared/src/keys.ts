@@ -5,10 +5,14 @@ import { OwnerId, VideoId } from './ids.js';
  *   uploads/<owner>/<videoId>/<safe-name>        the source as uploaded
  *   renditions/<videoId>/master.m3u8             the HLS master playlist
  *   renditions/<videoId>/<label>p/index.m3u8     one rendition's playlist and segments (label: short side)
+ *   renditions/<videoId>/audio/index.m3u8         the audio group every rendition refers to
  *   renditions/<videoId>/poster.jpg | status.json | manifest.json
+ *   processing/<videoId>/<sourceTag>/plan.json    how a source is cut into chunks (private)
+ *   processing/<videoId>/<sourceTag>/units/<unit>.json | finalize.json   chunk fan-in (private)
  */
 export const UPLOADS_PREFIX = 'uploads/';
 export const RENDITIONS_PREFIX = 'renditions/';
+export const PROCESSING_PREFIX = 'processing/';
 
 /**
  * Longest file name kept, in UTF-8 bytes (whole code points only). S3 takes far longer keys, but
@@ -103,4 +107,25 @@ export const outputKeys = {
   /** Folder of one rendition, relative to the master playlist: `<label>p`. */
   renditionDir: (label: number) => `${label}p`,
   rendition: (videoId: string, label: number, file: string) => `${renditionsPrefix(videoId)}${label}p/${file}`,
+  /** The audio group's folder, relative to the master playlist. */
+  audioDir: 'audio',
+  audio: (videoId: string, file: string) => `${renditionsPrefix(videoId)}audio/${file}`,
+};
+
+/**
+ * A source's ETag as a key segment: quotes dropped, lower-case hex and `-` only. Each upload of
+ * a video has its own processing folder, so a re-upload never mixes with an older run's chunks.
+ */
+export function sourceTag(etag: string): string {
+  const tag = etag.toLowerCase().replace(/[^0-9a-f-]/g, '').slice(0, 64);
+  return tag.length > 0 ? tag : 'source';
+}
+
+/** Private documents of one source's chunked processing (never under the public `renditions/`). */
+export const processingKeys = {
+  prefix: (videoId: string, etag: string) => `${PROCESSING_PREFIX}${VideoId.parse(videoId)}/${sourceTag(etag)}/`,
+  plan: (videoId: string, etag: string) => `${processingKeys.prefix(videoId, etag)}plan.json`,
+  unitsPrefix: (videoId: string, etag: string) => `${processingKeys.prefix(videoId, etag)}units/`,
+  unit: (videoId: string, etag: string, unit: string) => `${processingKeys.unitsPrefix(videoId, etag)}${unit}.json`,
+  finalize: (videoId: string, etag: string) => `${processingKeys.prefix(videoId, etag)}finalize.json`,
 };
