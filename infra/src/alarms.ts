@@ -7,7 +7,11 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
-/** A job older than this has waited far longer than any encode should: the fleet is short or stuck. */
+/**
+ * A job older than this has waited far longer than any encode should: the fleet is short or
+ * stuck. Chunk messages are jobs too: a long video's chunks still waiting an hour after they
+ * were queued say the same, the fleet at its maximum size or not polling.
+ */
 const OLDEST_JOB_ALARM_SECONDS = 3600;
 
 export interface HoistAlarmsProps {
@@ -18,7 +22,11 @@ export interface HoistAlarmsProps {
   alarmEmail: string | undefined;
 }
 
-/** The three alarms docs/operations.md explains, all sent to one SNS topic. */
+/**
+ * The three alarms docs/operations.md explains, all sent to one SNS topic. The job queue
+ * carries both kinds of message (a new source's transcode job and the chunks of a planned
+ * one), so the dead-letter and oldest-job alarms cover chunked processing as they are.
+ */
 export class HoistAlarms extends Construct {
   readonly topic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[];

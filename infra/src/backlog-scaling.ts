@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 export interface BacklogScalingProps {
   group: autoscaling.AutoScalingGroup;
   jobQueue: sqs.IQueue;
-  /** Jobs per instance to aim at: the fleet's JOB_CONCURRENCY, so every instance has work and none waits. */
+  /** Jobs (transcode or chunk messages) per instance to aim at: the fleet's JOB_CONCURRENCY, so every instance has work and none waits. */
   jobsPerInstance: number;
   /** Seconds from launch until a new instance polls (installing Node and the release). */
   instanceWarmupSeconds: number;
@@ -15,6 +15,9 @@ export interface BacklogScalingProps {
  * Target tracking on jobs per in-service instance: (waiting + in-flight messages) / instances.
  * In-flight messages count too: a long transcode keeps its message hidden, and counting only
  * waiting ones would read a busy fleet as idle and scale it in under its running jobs.
+ * Every message on the job queue is a job here, a new source's and a chunk of a planned one
+ * alike: a long video the fleet cuts into chunks becomes that many messages, so the fleet
+ * grows with its chunk backlog, which is what spreads one video over many instances.
  * CDK's L2 target tracking takes single metrics only, so the metric math is written on the
  * L1 policy. GroupInServiceInstances needs the group's metrics collection turned on.
  */

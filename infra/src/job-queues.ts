@@ -9,7 +9,11 @@ export interface JobQueuesProps {
   maxReceiveCount: number;
 }
 
-/** The transcode job queue and its dead-letter queue. */
+/**
+ * The job queue and its dead-letter queue. The queue carries both kinds of message of
+ * shared/src/chunk-plan.ts `QueueMessage`: a new source's transcode job (from the S3-event
+ * Lambda) and one unit of a planned source (from the fleet itself), under one redrive policy.
+ */
 export class JobQueues extends Construct {
   readonly jobQueue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;

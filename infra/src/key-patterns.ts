@@ -1,4 +1,4 @@
-import { RENDITIONS_PREFIX, UPLOADS_PREFIX, outputKeys, renditionsPrefix } from '@hoist/shared';
+import { PROCESSING_PREFIX, RENDITIONS_PREFIX, UPLOADS_PREFIX, outputKeys, renditionsPrefix } from '@hoist/shared';
 
 // Any valid id will do: only the part of the key after the video's own prefix is kept.
 const SAMPLE_VIDEO_ID = '0'.repeat(26);
@@ -12,4 +12,9 @@ export const KEY_PATTERNS = {
   outputs: `${RENDITIONS_PREFIX}*`,
   /** Each video's `status.json` and nothing else under `renditions/`. */
   statusDocuments: `${RENDITIONS_PREFIX}*/${STATUS_FILE}`,
+  /**
+   * Every private document of chunked processing: `processing/<videoId>/<sourceTag>/` holding
+   * `plan.json`, `units/<unit>.json` and `finalize.json`. Only the fleet touches them.
+   */
+  processing: `${PROCESSING_PREFIX}*`,
 } as const;

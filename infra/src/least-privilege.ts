@@ -32,6 +32,7 @@ interface Statement {
   NotResource?: unknown;
   Principal?: unknown;
   NotPrincipal?: unknown;
+  Condition?: unknown;
 }
 
 /** Every way the template grants more than it must, one readable line each; empty when none. */
@@ -136,6 +137,8 @@ function checkDocument(where: string, document: unknown, kind: 'identity' | 'res
         if (problem) violations.push(`${at}: resource ${text} ${problem}`);
       }
     }
+    const listing = listingProblem(actions, statement.Condition);
+    if (listing) violations.push(`${at}: ${listing}`);
     if (kind === 'resource' && isEveryone(statement.Principal)) {
       violations.push(`${at}: Allow to every principal`);
     }
@@ -166,6 +169,27 @@ function resourceWildcardProblem(text: string): string | undefined {
     path = name.slice(slash);
   }
   return path.replace(/\//g, '') === '' ? 'covers every object or child of the resource, not a prefix of them' : undefined;
+}
+
+/** Condition operators under which `s3:prefix` keeps a listing to the keys it names. */
+const PREFIX_LIMITING_OPERATORS = ['StringEquals', 'StringLike'];
+
+/**
+ * Why an s3:ListBucket grant is too wide, or `undefined` when it is not. Its resource is the
+ * bucket itself, so the resource check cannot see that it lists every key; the limit is the
+ * `s3:prefix` condition, whose every pattern must start with a non-empty prefix before any
+ * wildcard, as an object resource's path must (`processing/*`, not `*`).
+ */
+function listingProblem(actions: unknown[], condition: unknown): string | undefined {
+  if (!actions.includes('s3:ListBucket')) return undefined;
+  const operators = typeof condition === 'object' && condition !== null ? (condition as Record<string, unknown>) : {};
+  const prefixes = PREFIX_LIMITING_OPERATORS.flatMap((operator) => {
+    const keys = operators[operator];
+    return typeof keys === 'object' && keys !== null ? asArray((keys as Record<string, unknown>)['s3:prefix']) : [];
+  });
+  if (prefixes.length === 0) return 's3:ListBucket without an s3:prefix condition lists every key in the bucket';
+  const wide = prefixes.filter((prefix) => typeof prefix !== 'string' || prefix.split(/[*?]/)[0]!.replace(/\//g, '') === '');
+  return wide.length > 0 ? `s3:ListBucket under ${wide.map(render).join(', ')} lists every key in the bucket` : undefined;
 }
 
 function isEveryone(principal: unknown): boolean {

@@ -17,10 +17,25 @@ describe('findLeastPrivilegeViolations', () => {
     const template = policyWith(
       { Effect: 'Allow', Action: ['s3:GetObject'], Resource: objects('uploads/*') },
       { Effect: 'Allow', Action: 's3:GetObject', Resource: objects('renditions/*/status.json') },
-      { Effect: 'Allow', Action: 'sqs:ReceiveMessage', Resource: { 'Fn::GetAtt': ['Queue', 'Arn'] } },
+      { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: objects('processing/*') },
+      { Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:SendMessage'], Resource: { 'Fn::GetAtt': ['Queue', 'Arn'] } },
       { Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArn, Condition: { StringLike: { 's3:prefix': ['uploads/*'] } } },
+      { Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArn, Condition: { StringLike: { 's3:prefix': ['renditions/*/status.json', 'processing/*'] } } },
+      { Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArn, Condition: { StringEquals: { 's3:prefix': 'processing/' } } },
     );
     expect(findLeastPrivilegeViolations(template)).toEqual([]);
+  });
+
+  it.each([
+    ['no condition at all', undefined, 'without an s3:prefix condition'],
+    ['a condition on another key', { StringLike: { 's3:delimiter': '/' } }, 'without an s3:prefix condition'],
+    ['a condition that does not limit the prefix', { StringNotLike: { 's3:prefix': ['processing/*'] } }, 'without an s3:prefix condition'],
+    ['a prefix that is only a wildcard', { StringLike: { 's3:prefix': ['*'] } }, 'under \\* lists every key'],
+    ['one wide prefix among narrow ones', { StringLike: { 's3:prefix': ['processing/*', '/*'] } }, 'under /\\* lists every key'],
+    ['the empty prefix', { StringEquals: { 's3:prefix': '' } }, 'under  lists every key'],
+  ])('reports s3:ListBucket with %s, which lists every key in the bucket', (_, condition, problem) => {
+    const statement = { Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArn, ...(condition ? { Condition: condition } : {}) };
+    expect(findLeastPrivilegeViolations(policyWith(statement))).toEqual([expect.stringMatching(new RegExp(`statement 1: s3:ListBucket ${problem}`))]);
   });
 
   it.each([

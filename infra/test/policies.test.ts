@@ -39,6 +39,8 @@ function logicalIdOf(type: string, pathFragment: string): string {
 
 const BUCKET = `{${logicalIdOf('AWS::S3::Bucket', 'Uploads')}.Arn}`;
 const JOB_QUEUE = `{${logicalIdOf('AWS::SQS::Queue', 'JobsJobQueue')}.Arn}`;
+const DEAD_LETTER_QUEUE = `{${logicalIdOf('AWS::SQS::Queue', 'JobsDeadLetterQueue')}.Arn}`;
+const FLEET_ROLE = logicalIdOf('AWS::IAM::Role', 'FleetRole');
 
 // The fixture synthesises through synthesizeHoist, which refuses any template the
 // least-privilege check objects to (synth-app.test.ts shows it does); these look further.
@@ -64,14 +66,48 @@ describe('least privilege across the whole template', () => {
 });
 
 describe('each principal gets exactly what its code calls', () => {
-  it('the fleet reads sources and status documents, writes renditions and consumes the job queue', () => {
-    expect(grantsOf(logicalIdOf('AWS::IAM::Role', 'FleetRole'))).toEqual([
+  it('the fleet reads sources and status documents, writes renditions, keeps processing documents, and consumes and feeds the job queue', () => {
+    expect(grantsOf(FLEET_ROLE)).toEqual([
       { actions: ['s3:GetObject'], resources: [`${BUCKET}/uploads/*`] },
       { actions: ['s3:PutObject'], resources: [`${BUCKET}/renditions/*`] },
       { actions: ['s3:GetObject'], resources: [`${BUCKET}/renditions/*/status.json`] },
-      { actions: ['s3:ListBucket'], resources: [BUCKET], condition: { StringLike: { 's3:prefix': ['renditions/*/status.json'] } } },
-      { actions: ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage'], resources: [JOB_QUEUE] },
+      { actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [`${BUCKET}/processing/*`] },
+      {
+        actions: ['s3:ListBucket'],
+        resources: [BUCKET],
+        condition: { StringLike: { 's3:prefix': ['renditions/*/status.json', 'processing/*'] } },
+      },
+      {
+        actions: ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:SendMessage'],
+        resources: [JOB_QUEUE],
+      },
     ]);
+  });
+
+  it('the fleet may delete objects under processing/ only, never a source or a rendition', () => {
+    const deletes = grantsOf(FLEET_ROLE).filter((grant) => grant.actions.includes('s3:DeleteObject'));
+    expect(deletes.flatMap((grant) => grant.resources)).toEqual([`${BUCKET}/processing/*`]);
+  });
+
+  it('the fleet lists processing/ and status keys only by prefix, never the whole bucket', () => {
+    const listings = grantsOf(FLEET_ROLE).filter((grant) => grant.actions.includes('s3:ListBucket'));
+    expect(listings).toHaveLength(1);
+    expect(listings[0]!.actions).toEqual(['s3:ListBucket']);
+    expect(listings[0]!.condition).toEqual({ StringLike: { 's3:prefix': ['renditions/*/status.json', 'processing/*'] } });
+  });
+
+  it('the fleet sends messages to the job queue only, never to the dead-letter queue', () => {
+    const sends = grantsOf(FLEET_ROLE).filter((grant) => grant.actions.some((action) => action.startsWith('sqs:')));
+    expect(sends.flatMap((grant) => grant.resources)).toEqual([JOB_QUEUE]);
+    expect(JSON.stringify(grantsOf(FLEET_ROLE))).not.toContain(DEAD_LETTER_QUEUE);
+  });
+
+  it('nobody but the fleet is granted anything under processing/', () => {
+    for (const principal of [logicalIdOf('AWS::IAM::User', 'EdgeSignerUser'), logicalIdOf('AWS::IAM::Role', 'S3EventsRole')]) {
+      const grants = grantsOf(principal);
+      expect(grants.length).toBeGreaterThan(0);
+      expect(JSON.stringify(grants)).not.toContain('processing');
+    }
   });
 
   it('the S3-event Lambda only sends to the job queue and writes its own log group', () => {
