@@ -9,8 +9,9 @@ import { uploadBenchmark } from './upload/upload.bench.js';
 import { ladderBenchmark } from './ladder/ladder.bench.js';
 import { pipelineBenchmark } from './pipeline/pipeline.bench.js';
 import { fleetBenchmark } from './fleet/fleet.bench.js';
+import { splitBenchmark } from './split/split.bench.js';
 
-const BENCHMARKS: Benchmark[] = [signBenchmark, uploadBenchmark, ladderBenchmark, pipelineBenchmark, fleetBenchmark];
+const BENCHMARKS: Benchmark[] = [signBenchmark, uploadBenchmark, ladderBenchmark, pipelineBenchmark, fleetBenchmark, splitBenchmark];
 
 /** `npm run bench [-- NAME ...]`: runs the benchmarks, prints the table, writes bench/results/. */
 async function main(): Promise<void> {

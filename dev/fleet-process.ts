@@ -7,15 +7,23 @@ export interface FleetProcessOptions {
   /** The fleet's environment (see worker-fleet/src/fleet/config.ts). */
   env: Record<string, string>;
   output?: (line: string) => void;
+  /**
+   * A command the fleet runs under, such as `['taskset', '-c', '0']` to pin it to one core
+   * (benchmarks compare one pinned process with two). Stopping signals the child's whole
+   * process group, so the fleet beneath the prefix stops with it.
+   */
+  commandPrefix?: readonly string[];
 }
 
 /** Runs the fleet as its own process, with the same entry point systemd starts in EC2. */
 export function startFleetProcess(options: FleetProcessOptions): ManagedProcess {
   const loader = createRequire(import.meta.url).resolve('tsx');
+  const command = [process.execPath, '--import', `file://${loader}`, join(options.repoRoot, 'worker-fleet/src/fleet/main.ts')];
+  const [program, ...args] = [...(options.commandPrefix ?? []), ...command];
   return startChild(
     'fleet',
-    process.execPath,
-    ['--import', `file://${loader}`, join(options.repoRoot, 'worker-fleet/src/fleet/main.ts')],
+    program!,
+    args,
     {
       cwd: options.repoRoot,
       env: { ...process.env, ...options.env },

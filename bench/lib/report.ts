@@ -17,7 +17,7 @@ export function markdownReport(results: readonly BenchmarkResult[], machine: Mac
   for (const result of results) {
     for (const row of result.rows) {
       lines.push(
-        `| ${result.name} | ${row.metric} | ${cell(row.hoist, row.unit)} | ${row.baselineName} | ${cell(row.baseline, row.unit)} | ${
+        `| ${result.name} | ${row.metric} | ${row.hoist ? cell(row.hoist, row.unit) : (row.hoistMissing ?? '—')} | ${row.baselineName} | ${cell(row.baseline, row.unit)} | ${
           row.ratio === undefined ? '—' : `${row.ratio.toFixed(1)}×`
         } | ${row.target} | ${row.met ? 'yes' : '**no**'} |`,
       );

@@ -4,7 +4,10 @@ import type { Summary } from './stats.js';
 export interface ComparisonRow {
   metric: string;
   unit: string;
-  hoist: Summary;
+  /** Absent when the figure could not be measured; `hoistMissing` then says why. */
+  hoist?: Summary;
+  /** Shown in place of a missing Hoist figure, e.g. `not logged`. */
+  hoistMissing?: string;
   baselineName: string;
   baseline?: Summary;
   /** How many times better Hoist is (baseline ÷ hoist for "lower is better", else the inverse). */
