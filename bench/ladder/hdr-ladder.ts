@@ -1,10 +1,9 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TranscodeTask } from '@hoist/shared';
 import { makeMasteredClip } from '../../tests/support/colour-clips.js';
+import type { EncodePool } from '../../worker-fleet/src/transcode/encode-pool.js';
 import { chooseLadder } from '../../worker-fleet/src/transcode/ladder.js';
-import { probeSource, type SourceInfo } from '../../worker-fleet/src/transcode/probe.js';
-import type { RenditionPool } from '../../worker-fleet/src/transcode/rendition-pool.js';
+import { probeSource } from '../../worker-fleet/src/transcode/probe.js';
+import { benchPlan, hoistLadder } from './hoist-ladder.js';
 import { alternate, summarise } from '../lib/stats.js';
 import type { ComparisonRow } from '../lib/types.js';
 
@@ -19,10 +18,9 @@ const HDR_TARGET = 1.5;
  */
 export async function measureHdrLadder(
   dir: string,
-  /** A task of the SDR rows: the settings every rung shares (encoder, bounds, keyframes). */
-  template: TranscodeTask,
+  ffmpeg: string,
   ffprobe: string,
-  pool: RenditionPool,
+  pool: EncodePool,
   log: (line: string) => void,
 ): Promise<{ rows: ComparisonRow[]; notes: string[] }> {
   const sources = { sdr: join(dir, 'hdr-bench-sdr.mp4'), hlg: join(dir, 'hdr-bench-hlg.mp4') };
@@ -32,20 +30,9 @@ export async function measureHdrLadder(
   const infos = { sdr: await probeSource(ffprobe, sources.sdr), hlg: await probeSource(ffprobe, sources.hlg) };
   let run = 0;
   const ladderOf = (kind: 'sdr' | 'hlg') => async () => {
-    const info: SourceInfo = infos[kind];
-    const out = join(dir, `hdr-bench-${kind}-${run++}`);
-    const tasks: TranscodeTask[] = await Promise.all(
-      chooseLadder(info).map(async (rung) => {
-        const outputDir = join(out, `${rung.label}p`);
-        await mkdir(outputDir, { recursive: true });
-        return {
-          ...template, sourcePath: sources[kind], sourceFormat: info.input.format, maxSourcePixels: info.input.maxPixels, outputDir, rung,
-          frameRate: info.frameRate, hasAudio: info.hasAudio, sourceColour: info.colour, durationSeconds: info.durationSeconds,
-        };
-      }),
-    );
+    const plan = benchPlan(infos[kind], chooseLadder(infos[kind]));
     const started = performance.now();
-    await Promise.all(tasks.map((task) => pool.run(task)));
+    await hoistLadder(pool, ffmpeg, plan, sources[kind], join(dir, `hdr-bench-${kind}-${run++}`));
     return (performance.now() - started) / 1000;
   };
   log('HDR: fleet ladder on the HLG source against the SDR master');
@@ -66,7 +53,7 @@ export async function measureHdrLadder(
       },
     ],
     notes: [
-      `HDR row: generated 1920x1080 test pattern, ${HDR_SOURCE_SECONDS} s, no audio, as 8-bit BT.709 HEVC and as 10-bit BT.2020 HLG HEVC; HLG rungs are tone-mapped (zscale, tonemap mobius); HLG takes ${(hlg.median / sdr.median).toFixed(2)}× the SDR time.`,
+      `HDR row: generated 1920x1080 test pattern, ${HDR_SOURCE_SECONDS} s, no audio, as 8-bit BT.709 HEVC and as 10-bit BT.2020 HLG HEVC; HLG is tone-mapped once per frame at the top rung's size (zscale, tonemap mobius) and the lower rungs scaled from it; HLG takes ${(hlg.median / sdr.median).toFixed(2)}× the SDR time.`,
     ],
   };
 }

@@ -1,9 +1,8 @@
 import { execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { TranscodeTask } from '@hoist/shared';
-import { renditionArgs } from '../../worker-fleet/src/transcode/transcode.js';
-import { sourceInputArgs, taskSourceInput } from '../../worker-fleet/src/media/source-input-args.js';
+import { sourceInputArgs } from '../../worker-fleet/src/media/source-input-args.js';
+import { perRungArgs, type BaselineRungTask } from './per-rung-args.js';
 
 /**
  * The other way to keep one encoder process per rung without decoding the source once per
@@ -14,7 +13,7 @@ import { sourceInputArgs, taskSourceInput } from '../../worker-fleet/src/media/s
  */
 export async function runSharedDecode(
   ffmpeg: string,
-  tasks: readonly TranscodeTask[],
+  tasks: readonly BaselineRungTask[],
   fifoDir: string,
   onRungDone: (index: number) => void = () => {},
 ): Promise<void> {
@@ -30,26 +29,28 @@ export async function runSharedDecode(
   ].join(';');
   const decoder = run(ffmpeg, [
     '-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-threads', '1',
-    ...sourceInputArgs(taskSourceInput(first)), '-filter_complex', graph,
+    ...sourceInputArgs(input(first)), '-filter_complex', graph,
     ...fifos.flatMap((fifo, i) => ['-map', `[out${i}]`, '-f', 'rawvideo', fifo]),
   ], stop);
   await Promise.all([decoder, ...encoders]);
 }
 
-function videoFilter(task: TranscodeTask): string {
-  const args = renditionArgs(task);
+const input = (task: BaselineRungTask) => ({ path: task.sourcePath, format: task.sourceFormat, maxPixels: task.maxSourcePixels });
+
+function videoFilter(task: BaselineRungTask): string {
+  const args = perRungArgs(task);
   return args[args.indexOf('-vf') + 1]!;
 }
 
 /** The fleet's own per-rung arguments, reading raw frames from `fifo` instead of decoding the source. */
-function pipedEncoderArgs(task: TranscodeTask, fifo: string): string[] {
-  const args = renditionArgs(task).filter((a) => a !== 'pipe:1' && a !== '-progress');
+function pipedEncoderArgs(task: BaselineRungTask, fifo: string): string[] {
+  const args = perRungArgs(task);
   const encoderStart = args.indexOf('-c:v');
   const { width, height } = task.rung;
   return [
     '-hide_banner', '-nostdin', '-y', '-loglevel', 'error',
     '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${width}x${height}`, '-r', String(task.frameRate), '-i', fifo,
-    ...(task.hasAudio ? [...sourceInputArgs(taskSourceInput(task)), '-map', '0:v', '-map', '1:a:0'] : ['-map', '0:v']),
+    ...(task.hasAudio ? [...sourceInputArgs(input(task)), '-map', '0:v', '-map', '1:a:0'] : ['-map', '0:v']),
     ...args.slice(encoderStart),
   ];
 }

@@ -42,6 +42,8 @@ export const ChunkPlan = z.object({
   sourceKey: z.string().min(1),
   sourceEtag: z.string().min(1),
   sourceSize: z.number().int().nonnegative(),
+  /** When the source's job was received, and when this plan was made (after the probe). */
+  receivedAt: z.string().datetime(),
   createdAt: z.string().datetime(),
   durationSeconds: z.number().positive(),
   /** The demuxer forced on the source and the decoder's frame cap (the media gate's verdict). */

@@ -30,6 +30,8 @@ const StatusBase = z.object({
   progress: z.number().min(0).max(1),
   /** Renditions already published and playable. */
   renditions: z.array(RenditionEntry),
+  /** Chunks of the timeline encoded (every rung of each), of how many; absent before the plan. */
+  chunks: z.object({ done: z.number().int().nonnegative(), total: z.number().int().positive() }).optional(),
 });
 
 /** `renditions/<videoId>/status.json`: rewritten as the job moves; readers poll it. */

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { VideoId } from './ids.js';
 
 /** One rung of the HLS ladder: the output size and its rate targets. */
 export const Rung = z.object({
@@ -38,70 +37,51 @@ export const SourceColour = z.object({
 });
 export type SourceColour = z.infer<typeof SourceColour>;
 
-/** What a piscina worker receives to encode one rendition: everything it needs, nothing shared. */
-export const TranscodeTask = z.object({
-  videoId: VideoId,
+/**
+ * What a piscina worker receives to run one encode (a chunk's every rung, or the audio): the
+ * whole ffmpeg command line, built by the fleet, and its bounds. Nothing shared crosses.
+ */
+export const EncodeSpec = z.object({
+  /** What is encoded, as the uploader reads it in a failure: `chunk 3 (1:00 to 2:00)`, `the audio`. */
+  what: z.string().min(1),
   ffmpegPath: z.string().min(1),
-  sourcePath: z.string().min(1),
-  /** Demuxer forced on the source: never guessed again from its bytes. */
-  sourceFormat: SourceFormat,
-  /** Largest frame, in pixels, a decoder may allocate for the source (ffmpeg `-max_pixels`). */
-  maxSourcePixels: z.number().int().positive(),
-  /** Folder the rendition's playlist and segments are written to; created by the task. */
-  outputDir: z.string().min(1),
-  rung: Rung,
-  /** Constant output frame rate (variable-rate sources are made constant). */
-  frameRate: z.number().positive().max(120),
-  hasAudio: z.boolean(),
-  /** The source's colour tags; absent, the source is read as untagged SDR. */
-  sourceColour: SourceColour.optional(),
-  /** Seconds between keyframes; the same on every rung so players can switch. */
-  keyframeSeconds: z.number().positive(),
-  /** Target HLS segment length in seconds; a multiple of `keyframeSeconds`. */
-  segmentSeconds: z.number().positive(),
-  /** Source duration, for progress; 0 when unknown. */
+  args: z.array(z.string()).min(1),
+  /** Folders ffmpeg writes into; created first. */
+  outputDirs: z.array(z.string().min(1)),
+  /** Seconds of video the run covers, for progress; 0 when unknown. */
   durationSeconds: z.number().nonnegative(),
-  /** x264 preset: speed against size. */
-  preset: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']),
-  /** Wall-clock time this rendition's ffmpeg may run before it is killed, in milliseconds. */
+  /** Wall-clock time the ffmpeg may run before it is killed, in milliseconds. */
   timeoutMs: z.number().int().positive(),
-  /** Address-space ceiling (RLIMIT_AS) of this rendition's ffmpeg, in bytes. */
+  /** Address-space ceiling (RLIMIT_AS) of the ffmpeg, in bytes. */
   memoryBytes: z.number().int().positive(),
 });
-export type TranscodeTask = z.infer<typeof TranscodeTask>;
+export type EncodeSpec = z.infer<typeof EncodeSpec>;
 
-/** A finished rendition, as the task reports it back. */
-export const TranscodeResult = z.object({
-  label: z.number().int().positive(),
-  playlistFile: z.string(),
-  segmentFiles: z.array(z.string()).min(1),
-  bytes: z.number().int().nonnegative(),
-  elapsedMs: z.number().nonnegative(),
-});
-export type TranscodeResult = z.infer<typeof TranscodeResult>;
+/** A finished encode, as the task reports it back. */
+export const EncodeResult = z.object({ elapsedMs: z.number().nonnegative() });
+export type EncodeResult = z.infer<typeof EncodeResult>;
 
 /** Progress a task posts on its MessagePort while ffmpeg runs. */
-export const TranscodeProgress = z.object({
-  label: z.number().int().positive(),
-  /** 0 to 1 for this rendition. */
+export const EncodeProgress = z.object({
+  /** 0 to 1 for this encode. */
   fraction: z.number().min(0).max(1),
 });
-export type TranscodeProgress = z.infer<typeof TranscodeProgress>;
+export type EncodeProgress = z.infer<typeof EncodeProgress>;
 
 /**
- * A rendition that did not finish, as the task reports it back (a thrown error loses its class
+ * An encode that did not finish, as the task reports it back (a thrown error loses its class
  * crossing the thread). `message` is for the uploader: it never holds a path on the worker.
  * - `rejected`: ffmpeg stopped on its input (the decoder refused the stream)
  * - `timeout`, `memory`: it ran past its time limit or its memory ceiling
  * - `no-space`: the worker's scratch disk filled up
  * - `killed`: something else on the worker killed it
  */
-export const RenditionFailure = z.object({
+export const EncodeFailure = z.object({
   failed: z.literal(true),
-  label: z.number().int().positive(),
+  what: z.string(),
   kind: z.enum(['rejected', 'timeout', 'memory', 'no-space', 'killed']),
   message: z.string(),
   /** ffmpeg's last lines on stderr, for the logs only (may hold paths). */
   detail: z.string(),
 });
-export type RenditionFailure = z.infer<typeof RenditionFailure>;
+export type EncodeFailure = z.infer<typeof EncodeFailure>;

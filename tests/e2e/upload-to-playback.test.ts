@@ -50,11 +50,12 @@ describe('one video end to end: hoist upload -> S3 -> event -> SQS -> fleet -> s
     expect(await storedSourceSha256(stack, videoId!, 'test pattern.mp4')).toBe(clipSha256);
     expect(stdout).toContain(`\nsha256 of the file (S3 verified it): ${clipSha256}\n`);
 
-    // The master playlist lists every rendition by a relative path under the signed /play URL;
-    // each media playlist names its segments by presigned S3 URLs only, and each one decodes.
+    // The master playlist lists every rendition, and the audio group they share, by a relative
+    // path under the signed /play URL; each media playlist names its segments by presigned S3
+    // URLs only, and each one decodes.
     const master = await (await fetch(masterUrl!)).text();
     const variants = playlistUris(master);
-    expect(variants.sort()).toEqual(['240p/index.m3u8', '360p/index.m3u8']);
+    expect(variants.sort()).toEqual(['240p/index.m3u8', '360p/index.m3u8', 'audio/index.m3u8']);
     for (const variant of variants) {
       const url = new URL(variant, masterUrl).href;
       expect(url.startsWith(masterUrl!.replace('master.m3u8', ''))).toBe(true);
@@ -65,12 +66,14 @@ describe('one video end to end: hoist upload -> S3 -> event -> SQS -> fleet -> s
         expect(new URL(segment).searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
       }
       await decodeFully(url);
-      const video = (await probeStreams(url)).find((s) => s.codec_type === 'video');
-      expect(video?.codec_name).toBe('h264');
+      const streams = await probeStreams(url);
+      if (variant.startsWith('audio/')) expect(streams.map((s) => [s.codec_type, s.codec_name])).toEqual([['audio', 'aac']]);
+      else expect(streams.map((s) => [s.codec_type, s.codec_name])).toEqual([['video', 'h264']]);
     }
-    // ffprobe reads the master playlist itself over HTTP, as a player would.
+    // ffprobe reads the master playlist itself over HTTP, as a player would: every rung and the audio.
     const streams = await probeStreams(masterUrl!);
     expect(streams.filter((s) => s.codec_type === 'video').map((s) => s.height).sort()).toEqual([240, 360]);
+    expect(streams.some((s) => s.codec_type === 'audio')).toBe(true);
 
     const manifest = VideoManifest.parse(JSON.parse(new TextDecoder().decode(await readStoredObject(stack, `renditions/${videoId}/manifest.json`))));
     expect(manifest.source.size).toBe((await readFile(clip)).length);

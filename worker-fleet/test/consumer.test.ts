@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetQueueAttributesCommand, PurgeQueueCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { newVideoId, sourceKey, type TranscodeJob } from '@hoist/shared';
+import { newVideoId, sourceKey, type QueueMessage, type TranscodeJob } from '@hoist/shared';
 import type { SqsEmulator } from '../../dev/sqs-emulator.js';
 import { JobConsumer } from '../src/fleet/consumer.js';
 import { silentLogger, type Logger } from '../src/logger.js';
@@ -79,7 +79,7 @@ describe('JobConsumer against the SQS emulator', () => {
     ];
     const errors: Array<Record<string, unknown>> = [];
     const logger: Logger = { ...silentLogger, error: (message, fields) => void errors.push({ message, ...fields }) };
-    const ran: TranscodeJob[] = [];
+    const ran: QueueMessage[] = [];
     const consumer = new JobConsumer({
       sqs, queueUrl: emulator.queueUrl, bucket: 'hoist', logger, concurrency: 4, visibilityTimeoutSeconds: 30, waitTimeSeconds: 1,
       maxReceiveCount: 3, failJob: async () => {},

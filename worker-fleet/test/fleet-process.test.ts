@@ -148,7 +148,7 @@ describe('the fleet process against the SQS and S3 emulators', () => {
     const first = await startFleet({ DRAIN_SECONDS: '1' });
     const job = await queueJob();
     await first.waitFor(/"message":"job started"/);
-    await first.waitFor(/"message":"probed"/);
+    await first.waitFor(/"message":"encoding"/);
     process.kill(first.child.pid!, 'SIGTERM');
     expect(await first.exited).toBe(0);
     expect(first.lines.join('\n')).toMatch(/"message":"job released".*"retryInSeconds":0/);
@@ -163,13 +163,13 @@ describe('the fleet process against the SQS and S3 emulators', () => {
     const doomed = await startFleet({ VISIBILITY_TIMEOUT_SECONDS: '3' });
     const job = await queueJob();
     // Each wait fits inside the test's own timeout, so a stuck step is named with the fleet's output.
-    await doomed.waitFor(/"message":"probed"/, 30_000);
+    await doomed.waitFor(/"message":"encoding"/, 30_000);
     // The whole process group, ffmpeg included, as when a machine dies.
     process.kill(-doomed.child.pid!, 'SIGKILL');
     await doomed.exited;
 
     const survivor = await startFleet({ VISIBILITY_TIMEOUT_SECONDS: '3' });
-    // The killed process's scratch folder (its source and half-done rungs) is swept at start.
+    // The killed process's scratch folders (its half-done encodes) are swept at start.
     expect(survivor.lines.join('\n')).toMatch(/"message":"scratch folders of stopped jobs removed","removed":[1-9]/);
     await survivor.waitFor(new RegExp(`"message":"job started","videoId":"${job.videoId}".*"receiveCount":"2"`), 30_000);
     await survivor.waitFor(new RegExp(`"message":"job finished","videoId":"${job.videoId}","outcome":"ready"`), 45_000);
@@ -189,7 +189,7 @@ describe('the fleet process against the SQS and S3 emulators', () => {
   it('a message that is not a job goes to the dead-letter queue, not round and round', async () => {
     const fleet = await startFleet();
     await sqs.send(new SendMessageCommand({ QueueUrl: sqsEmulator.queueUrl, MessageBody: '{"kind":"transcode","videoId":"nope"}' }));
-    await fleet.waitFor(/message is not a TranscodeJob.*videoId/);
+    await fleet.waitFor(/message is not a job .*videoId/);
     let dead: string | undefined;
     for (let i = 0; i < 20 && !dead; i++) {
       const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: sqsEmulator.deadLetterQueueUrl, WaitTimeSeconds: 1 }));

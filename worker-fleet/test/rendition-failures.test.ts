@@ -8,7 +8,7 @@ import { runTranscodeJob, type TranscodeJobDeps } from '../src/fleet/run-transco
 import { DEFAULT_FFMPEG_LIMITS } from '../src/transcode/ffmpeg-bounds.js';
 import { startTranscodeFixture, type TranscodeFixture } from './transcode-fixture.js';
 
-// Each way a rendition's or the poster's ffmpeg can end, driven to the video's end state with
+// Each way an encode's (a chunk's or the audio's) or the poster's ffmpeg can end, driven to the video's end state with
 // the real S3 emulator, the real pool and ffprobe. Where real ffmpeg cannot cheaply be made to
 // fail so, a stand-in script takes its place (prlimit starts it under the same bounds).
 
@@ -44,17 +44,17 @@ async function failedReason(job: TranscodeJob): Promise<string> {
   return status.state === 'failed' ? status.error : '';
 }
 
-describe('a rendition that does not finish', () => {
-  it('fails the video at the first attempt when the decoder rejects the stream, naming the rung and never a worker path', async () => {
+describe('an encode that does not finish', () => {
+  it('fails the video at the first attempt when the decoder rejects the stream, naming the part of the video and never a worker path', async () => {
     const ffmpeg = await fakeFfmpeg('rejects', `echo "[h264 @ 0x55d0c0ffee00] Invalid NAL unit size (7012 > 212) in $PWD/hoist-job-1/source" >&2\nexit 1`);
     const job = await fx.jobFor('rejected.mp4', clip);
     expect(await runTranscodeJob(job, withFfmpeg(ffmpeg))).toBe('failed');
     const reason = await failedReason(job);
-    expect(reason).toMatch(/^the video could not be decoded \(the (360|240)p rendition stopped: Invalid NAL unit size \(7012 > 212\) in the file\)$/);
+    expect(reason).toMatch(/^the video could not be decoded \(encoding (chunk 1 of 1 \(0:00 to 0:02\)|the audio) stopped: Invalid NAL unit size \(7012 > 212\) in the file\)$/);
     expect(reason).not.toContain('/');
   });
 
-  it('fails the video when a rung runs past its time limit, saying which rung and which limit, and stops its sibling at once', async () => {
+  it('fails the video when an encode runs past its time limit, saying which part and which limit, and stops its sibling at once', async () => {
     const ffmpeg = await fakeFfmpeg('hangs', 'exec sleep 60');
     const job = await fx.jobFor('hangs.mp4', clip);
     const started = Date.now();
@@ -62,31 +62,32 @@ describe('a rendition that does not finish', () => {
     const ffmpegLimits = { ...DEFAULT_FFMPEG_LIMITS, timeoutFloorSeconds: 1, timeoutPerSourceSecond: 0.1 };
     expect(await runTranscodeJob(job, withFfmpeg(ffmpeg, { ffmpegLimits }))).toBe('failed');
     expect(Date.now() - started).toBeLessThan(15_000);
-    expect(await failedReason(job)).toMatch(/^the (360|240)p rendition took longer than its time limit of 1\.2 s, set from the video's duration$/);
+    expect(await failedReason(job)).toMatch(/^encoding (chunk 1 of 1 \(0:00 to 0:02\)|the audio) took longer than its time limit of 1\.2 s, set from its duration$/);
   });
 
-  it("fails the video when a rung needs more than its memory ceiling (real ffmpeg, a ceiling below a 360p encode's)", async () => {
+  it("fails the video when an encode needs more than its memory ceiling (real ffmpeg, a ceiling below a 360p encode's)", async () => {
     const job = await fx.jobFor('memory.mp4', clip);
     const ffmpegLimits = { ...DEFAULT_FFMPEG_LIMITS, memoryBytes: 96 * 1024 ** 2 };
     expect(await runTranscodeJob(job, { ...fx.deps, ffmpegLimits })).toBe('failed');
-    expect(await failedReason(job)).toMatch(/^the (360|240)p rendition needed more memory than its limit of 96.0 MiB$/);
+    expect(await failedReason(job)).toMatch(/^encoding (chunk 1 of 1 \(0:00 to 0:02\)|the audio) needed more memory than its limit of 96.0 MiB$/);
   });
 
-  it('cancels the sibling rungs at once when one fails: their ffmpeg is killed, not waited for', async () => {
+  it('cancels the sibling encode at once when one fails: its ffmpeg is killed, not waited for', async () => {
     const pids = join(fx.dir, 'sibling-pids');
-    const ffmpeg = await fakeFfmpeg('one-fails', `case "$*" in\n  */240p/*) sleep 1; echo "Invalid data found when processing input" >&2; exit 1;;\n  *) echo $$ >> ${pids}; exec sleep 60;;\nesac`);
+    // The audio fails after a second; the chunk's ffmpeg would run a minute.
+    const ffmpeg = await fakeFfmpeg('one-fails', `case "$*" in\n  *-vn*) sleep 1; echo "Invalid data found when processing input" >&2; exit 1;;\n  *) echo $$ >> ${pids}; exec sleep 60;;\nesac`);
     const job = await fx.jobFor('sibling.mp4', clip);
     const started = Date.now();
     expect(await runTranscodeJob(job, withFfmpeg(ffmpeg))).toBe('failed');
     expect(Date.now() - started).toBeLessThan(15_000);
-    expect(await failedReason(job)).toBe('the video could not be decoded (the 240p rendition stopped: Invalid data found when processing input)');
+    expect(await failedReason(job)).toBe('the video could not be decoded (encoding the audio stopped: Invalid data found when processing input)');
     const [pid] = (await readFile(pids, 'utf8')).trim().split('\n').map(Number);
     expect(() => process.kill(pid!, 0)).toThrow();
   });
 
   it.each([
-    ['killed by something else on the worker', 'kill -9 $$', /^ffmpeg encoding the (360|240)p rendition was stopped on the worker \(was killed \(SIGKILL\)\)$/],
-    ['out of scratch disk', 'echo "Error writing trailer of index.m3u8: No space left on device" >&2; exit 1', /^the worker's scratch disk filled up while encoding the (360|240)p rendition$/],
+    ['killed by something else on the worker', 'kill -9 $$', /^ffmpeg encoding (chunk 1 of 1 \(0:00 to 0:02\)|the audio) was stopped on the worker \(was killed \(SIGKILL\)\)$/],
+    ['out of scratch disk', 'echo "Error writing trailer of index.m3u8: No space left on device" >&2; exit 1', /^the worker's scratch disk filled up while encoding (chunk 1 of 1 \(0:00 to 0:02\)|the audio)$/],
   ])('leaves the job retryable when ffmpeg is %s', async (_name, body, reason) => {
     const ffmpeg = await fakeFfmpeg(`transient-${body.length}`, body);
     const job = await fx.jobFor('transient.mp4', clip);

@@ -38,10 +38,17 @@ describe('every kind of source ends ready with the right rungs, all decodable', 
       const video = streams.find((s) => s.codec_type === 'video')!;
       expect(`${video.width}x${video.height}`).toBe(`${rendition.width}x${rendition.height}`);
       expect(video.pix_fmt).toBe('yuv420p');
-      expect(streams.some((s) => s.codec_type === 'audio')).toBe(hasAudio);
+      // Sound is one audio group every rung refers to, never muxed into the rungs.
+      expect(streams.map((s) => s.codec_type)).toEqual(['video']);
       expect(rendition.codecs.includes('mp4a')).toBe(hasAudio);
       // Constant frame rate out, whatever came in.
       expect(video.r_frame_rate).toBe(video.avg_frame_rate);
+    }
+    const audio = await fx.downloadAudio(job.videoId);
+    expect(audio !== null).toBe(hasAudio);
+    if (audio) {
+      await decodeFully(audio);
+      expect((await probeStreams(audio)).map((s) => s.codec_type)).toEqual(['audio']);
     }
   });
 });

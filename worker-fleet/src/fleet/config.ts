@@ -6,6 +6,7 @@ import { DEFAULT_FFMPEG_LIMITS, type FfmpegLimits } from '../transcode/ffmpeg-bo
 import { DEFAULT_LADDER } from '../transcode/ladder.js';
 import { parseReleaseSetting } from '../transcode/ffmpeg-version.js';
 import { DEFAULT_DISK_HEADROOM_FACTOR } from './scratch-space.js';
+import { DEFAULT_CHUNK_SECONDS, SEGMENT_SECONDS } from './chunk-planner.js';
 
 const count = (name: string, fallback: number) =>
   z.coerce
@@ -35,8 +36,9 @@ const FleetEnv = z.object({
   /** Scratch space for sources and renditions. Default: the OS temp folder. */
   TEMP_DIR: z.string().min(1).default(tmpdir()),
   /**
-   * Room kept on TEMP_DIR's disk for a job's renditions, as a multiple of its source's size: a
-   * job downloads only when source × (1 + this) is free beside what running jobs hold. Default 1.5.
+   * Room kept on TEMP_DIR's disk beyond an encode's estimated output (one chunk's rungs, or the
+   * audio), as a multiple of it: an encode starts only when estimate × (1 + this) is free beside
+   * what running encodes hold. Sources are never stored on the disk. Default 1.5.
    */
   DISK_HEADROOM_FACTOR: z.coerce
     .number({ error: 'DISK_HEADROOM_FACTOR must be a number' })
@@ -54,6 +56,15 @@ const FleetEnv = z.object({
       }
       return labels;
     }),
+  /**
+   * Seconds of video per chunk: the unit of work any fleet machine takes, a whole number of
+   * SEGMENT_SECONDS (4 s) segments. A video shorter than two chunks is one chunk. Default 60
+   * (why: docs/split-and-stitch.md).
+   */
+  CHUNK_SECONDS: count('CHUNK_SECONDS', DEFAULT_CHUNK_SECONDS).refine(
+    (seconds) => seconds % SEGMENT_SECONDS === 0,
+    `CHUNK_SECONDS must be a multiple of the ${SEGMENT_SECONDS} s segment length`,
+  ),
   X264_PRESET: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']).default('veryfast'),
   /** `production` (as the systemd unit sets it) refuses ffmpeg or ffprobe older than FFMPEG_MIN_VERSION. */
   NODE_ENV: z.string().default('development'),

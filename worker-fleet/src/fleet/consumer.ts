@@ -5,19 +5,23 @@ import {
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { TranscodeJob, describeZodError, jobKeyMismatch } from '@hoist/shared';
+import { QueueMessage, describeZodError, messageKeyMismatch } from '@hoist/shared';
 import type { Logger } from '../logger.js';
 import { formatDuration } from '../human-units.js';
 import { JobError, toJobError } from './job-errors.js';
-import type { JobOutcome } from './run-transcode-job.js';
+import type { JobOutcome } from './unit-runner.js';
 
 export interface JobConsumerOptions {
   sqs: SQSClient;
   queueUrl: string;
   /** The bucket this fleet serves; a job naming another, or whose fields disagree with its key, is never run. */
   bucket: string;
-  /** Runs one job; resolves when it is finished (ready, failed for good, or a duplicate). */
-  runJob: (job: TranscodeJob, signal: AbortSignal) => Promise<JobOutcome>;
+  /**
+   * Runs one message (a new source, or one chunk of a planned one); resolves when it is
+   * finished (ready, failed for good, its unit done, or a duplicate). `messageId` is the same on
+   * every delivery of the message.
+   */
+  runJob: (job: QueueMessage, signal: AbortSignal, messageId: string) => Promise<JobOutcome>;
   logger: Logger;
   /** Jobs at once. */
   concurrency: number;
@@ -31,7 +35,7 @@ export interface JobConsumerOptions {
    */
   maxReceiveCount: number;
   /** Marks a video `failed` with `reason` (a job given up on outside its own run). */
-  failJob: (job: TranscodeJob, reason: string) => Promise<void>;
+  failJob: (job: QueueMessage, reason: string) => Promise<void>;
   /** How long one receive may keep a message, in seconds. Default 43200, SQS's 12-hour maximum. */
   maxInFlightSeconds?: number;
   /** Backoff after a retryable failure: this many seconds, doubled at each further receive, at most 900. Default 10. */
@@ -137,7 +141,7 @@ export class JobConsumer {
     const parsed = parseJob(message.Body);
     if (!parsed.success) {
       // Retrying will not fix a malformed message; after maxReceiveCount it lands in the DLQ.
-      logger.error('message is not a TranscodeJob; leaving it for the dead-letter queue', {
+      logger.error('message is not a job (TranscodeJob or ChunkJob); leaving it for the dead-letter queue', {
         messageId: message.MessageId,
         reason: parsed.reason,
       });
@@ -145,7 +149,7 @@ export class JobConsumer {
       return;
     }
     const job = parsed.job;
-    const mismatch = jobKeyMismatch(job, this.#options.bucket);
+    const mismatch = messageKeyMismatch(job, this.#options.bucket);
     if (mismatch) {
       // Forged or corrupted: running it would read one video's source and write another's
       // outputs. Nothing is written; the message is dropped at its first receive, not retried.
@@ -204,11 +208,12 @@ export class JobConsumer {
       logger.info('job started', {
         videoId: job.videoId,
         key: job.key,
+        ...(job.kind === 'chunk' ? { unit: job.unit.kind === 'audio' ? 'audio' : job.unit.index } : {}),
         receiveCount: message.Attributes?.['ApproximateReceiveCount'],
         // From S3 storing the source to this start: the pipeline's latency.
         sinceUploadMs: Date.now() - Date.parse(job.eventTime),
       });
-      const outcome = await this.#options.runJob(job, jobAbort.signal);
+      const outcome = await this.#options.runJob(job, jobAbort.signal, messageId);
       clearInterval(heartbeat);
       await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: receipt }));
       if (outcome === 'failed') this.#stats.failed++;
@@ -244,7 +249,7 @@ export class JobConsumer {
    * whose retries ran out goes on to the dead-letter queue (visible now, so the next receive
    * moves it there), where operators see it beside its failed status.
    */
-  async #failForGood(job: TranscodeJob, receipt: string, error: JobError, receives: number): Promise<void> {
+  async #failForGood(job: QueueMessage, receipt: string, error: JobError, receives: number): Promise<void> {
     const { logger } = this.#options;
     const exhausted = error.retryable;
     const reason = exhausted ? `${error.message} (gave up after ${receives} attempts)` : error.message;
@@ -272,14 +277,14 @@ export class JobConsumer {
   }
 }
 
-function parseJob(body: string | undefined): { success: true; job: TranscodeJob } | { success: false; reason: string } {
+function parseJob(body: string | undefined): { success: true; job: QueueMessage } | { success: false; reason: string } {
   let json: unknown;
   try {
     json = JSON.parse(body ?? '');
   } catch {
     return { success: false, reason: 'body is not JSON' };
   }
-  const result = TranscodeJob.safeParse(json);
+  const result = QueueMessage.safeParse(json);
   return result.success
     ? { success: true, job: result.data }
     : { success: false, reason: describeZodError(result.error) };

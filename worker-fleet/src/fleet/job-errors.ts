@@ -1,5 +1,5 @@
 import { UnusableMediaError, withoutWorkerPaths } from '../media/unusable-media.js';
-import { RenditionError } from '../transcode/rendition-failure.js';
+import { EncodeError } from '../transcode/encode-failure.js';
 
 /**
  * Why a job stopped. `retryable` decides between releasing the message and failing the video.
@@ -20,13 +20,13 @@ export class JobError extends Error {
 
 /**
  * The one place an error out of a job becomes a JobError. It reads the class the error was given
- * where it happened (UnusableMediaError, RenditionError); anything else is the machine's or the
+ * where it happened (UnusableMediaError, EncodeError); anything else is the machine's or the
  * network's (S3, a full disk, a bug) and worth another attempt.
  */
 export function toJobError(error: unknown, videoId: string): JobError {
   if (error instanceof JobError) return error;
   if (error instanceof UnusableMediaError) return new JobError(error.message, videoId, false, { cause: error });
-  if (error instanceof RenditionError) return new JobError(error.message, videoId, error.retryable, { cause: error });
+  if (error instanceof EncodeError) return new JobError(error.message, videoId, error.retryable, { cause: error });
   return new JobError(transientReason(error), videoId, true, { cause: error });
 }
 
@@ -43,7 +43,7 @@ function transientReason(error: unknown): string {
 
 /** What the logs keep about a failure beyond its reason: ffmpeg's last lines, the cause's stack. */
 export function failureDetail(error: unknown): string | undefined {
-  if (error instanceof RenditionError) return error.detail;
-  if (error instanceof JobError && error.cause instanceof RenditionError) return error.cause.detail;
+  if (error instanceof EncodeError) return error.detail;
+  if (error instanceof JobError && error.cause instanceof EncodeError) return error.cause.detail;
   return error instanceof Error ? error.stack : undefined;
 }

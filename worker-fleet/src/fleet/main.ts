@@ -2,12 +2,16 @@ import { mkdir } from 'node:fs/promises';
 import { jsonLogger } from '../logger.js';
 import { S3Store } from '../storage/s3-store.js';
 import { inspectFfmpegBinaries, resolveFfmpegBinaries } from '../transcode/ffmpeg-binaries.js';
-import { RenditionPool } from '../transcode/rendition-pool.js';
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import type { ChunkJob } from '@hoist/shared';
+import { EncodePool } from '../transcode/encode-pool.js';
 import { createAwsClients } from './clients.js';
 import { ffmpegLimitsOf, mediaLimitsOf, readFleetConfig } from './config.js';
 import { JobConsumer } from './consumer.js';
 import { startHealthServer } from './health-server.js';
+import { runChunkJob } from './run-chunk-job.js';
 import { runTranscodeJob } from './run-transcode-job.js';
+import type { VideoJobDeps } from './unit-runner.js';
 import { ScratchSpace } from './scratch-space.js';
 import { sweepScratchFolders } from './scratch-sweep.js';
 import { StatusReporter } from './status-reporter.js';
@@ -30,11 +34,25 @@ async function main(): Promise<void> {
   if (ffmpeg.refusal) throw new Error(ffmpeg.refusal);
   const { s3, sqs } = createAwsClients(config);
   const store = new S3Store(s3, config.S3_BUCKET);
-  const pool = new RenditionPool({ threads: config.POOL_SIZE });
+  const pool = new EncodePool({ threads: config.POOL_SIZE });
   await mkdir(config.TEMP_DIR, { recursive: true });
   // Folders a killed fleet process left hold disk that no running job will free.
   await sweepScratchFolders({ tempDir: config.TEMP_DIR, logger });
   const scratch = new ScratchSpace({ tempDir: config.TEMP_DIR, headroomFactor: config.DISK_HEADROOM_FACTOR });
+  // Chunk messages go on the same queue as new sources: the same dead-letter queue, alarms and
+  // backlog scaling cover both, and any machine takes either.
+  const dispatch = async (messages: readonly ChunkJob[]) => {
+    for (let i = 0; i < messages.length; i += 10) {
+      const batch = messages.slice(i, i + 10);
+      const sent = await sqs.send(new SendMessageBatchCommand({ QueueUrl: config.JOB_QUEUE_URL, Entries: batch.map((message, j) => ({ Id: String(j), MessageBody: JSON.stringify(message) })) }));
+      if (sent.Failed?.length) throw new Error(`the queue refused ${sent.Failed.length} chunk message(s): ${sent.Failed[0]?.Code ?? 'unknown'}`);
+    }
+  };
+  const deps: VideoJobDeps = {
+    store, pool, binaries, scratch, logger, dispatch,
+    ladder: config.LADDER, preset: config.X264_PRESET, chunkSeconds: config.CHUNK_SECONDS,
+    mediaLimits: mediaLimitsOf(config), ffmpegLimits: ffmpegLimitsOf(config),
+  };
   const consumer = new JobConsumer({
     sqs,
     queueUrl: config.JOB_QUEUE_URL,
@@ -43,13 +61,13 @@ async function main(): Promise<void> {
     concurrency: config.JOB_CONCURRENCY,
     visibilityTimeoutSeconds: config.VISIBILITY_TIMEOUT_SECONDS,
     maxReceiveCount: config.MAX_RECEIVE_COUNT,
-    failJob: (job, reason) => new StatusReporter(store, job).set({ state: 'failed', error: reason }),
-    runJob: (job, signal) =>
-      runTranscodeJob(
-        job,
-        { store, pool, binaries, scratch, ladder: config.LADDER, preset: config.X264_PRESET, logger, mediaLimits: mediaLimitsOf(config), ffmpegLimits: ffmpegLimitsOf(config) },
-        signal,
-      ),
+    failJob: async (job, reason) => {
+      await new StatusReporter(store, job).set({ state: 'failed', error: reason });
+    },
+    runJob: (job, signal, messageId) => {
+      const context = { messageId, receivedAt: new Date(), signal };
+      return job.kind === 'transcode' ? runTranscodeJob(job, deps, context) : runChunkJob(job, deps, context);
+    },
   });
 
   const health = await startHealthServer(config.HEALTH_PORT, () => consumer.stats());

@@ -71,7 +71,7 @@ describe('ScratchSpace', () => {
     expect(second).toEqual({
       kind: 'busy',
       reason:
-        'the source (10.0 GiB) needs 25.0 GiB of scratch space with room for its renditions; this machine has 70.0 GiB free, of which 1 other running job(s) hold 50.0 GiB: released for another machine',
+        "the encode's output (estimated at 10.0 GiB) needs 25.0 GiB of scratch space; this machine has 70.0 GiB free, of which 1 other running job(s) hold 50.0 GiB: released for another machine",
     });
     if (first.kind === 'claimed') await first.release();
     disk.freeBytes = 90 * GiB;
@@ -87,7 +87,7 @@ describe('ScratchSpace', () => {
     expect(claim).toEqual({
       kind: 'never',
       reason:
-        "too large for the fleet's scratch disk: the source (5.00 TiB) needs 10.0 TiB of scratch space with room for its renditions, more than a machine offers (90.0 GiB free of 100 GiB with no other job running)",
+        "too large for the fleet's scratch disk: the encode's output (estimated at 5.00 TiB) needs 10.0 TiB of scratch space, more than a machine offers (90.0 GiB free of 100 GiB with no other job running)",
     });
     expect(JSON.stringify(claim)).not.toContain(tempDir);
     expect(await readdir(tempDir)).toEqual([]);

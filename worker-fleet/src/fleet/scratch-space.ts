@@ -19,10 +19,10 @@ export const statfsDiskSpace: MeasureDiskSpace = async (dir) => {
   return { freeBytes: stats.bavail * stats.bsize, totalBytes: stats.blocks * stats.bsize };
 };
 
-/** Room kept for renditions, as a multiple of the source's size (`DISK_HEADROOM_FACTOR`). */
+/** Room kept beyond an encode's estimated output, as a multiple of it (`DISK_HEADROOM_FACTOR`). */
 export const DEFAULT_DISK_HEADROOM_FACTOR = 1.5;
 
-/** Least scratch space a job asks for: a tiny source can still produce a full ladder, a poster and playlists. */
+/** Least scratch space an encode asks for: a short chunk can still produce a full ladder, a poster and playlists. */
 export const MIN_SCRATCH_BYTES = 256 * 1024 * 1024;
 
 /**
@@ -31,13 +31,17 @@ export const MIN_SCRATCH_BYTES = 256 * 1024 * 1024;
  */
 export const SCRATCH_FOLDER_PREFIX = 'hoist-job-';
 
-/** Scratch space a job for a source of `sourceBytes` needs: the source, plus room for its renditions. */
-export function scratchBytesNeeded(sourceBytes: number, headroomFactor: number): number {
-  return Math.max(MIN_SCRATCH_BYTES, Math.ceil(sourceBytes * (1 + headroomFactor)));
+/**
+ * Scratch space an encode whose output is estimated at `outputBytes` needs, with room for an
+ * estimate that falls short. The source is never on the disk (ffmpeg reads it from S3 by
+ * ranges), so this is bounded by one chunk's output, whatever the source's size.
+ */
+export function scratchBytesNeeded(outputBytes: number, headroomFactor: number, minBytes = MIN_SCRATCH_BYTES): number {
+  return Math.max(minBytes, Math.ceil(outputBytes * (1 + headroomFactor)));
 }
 
 /**
- * - `fits`: download now.
+ * - `fits`: start now.
  * - `busy`: this machine's other jobs hold the space; another machine (or this one later) can
  *   take the job, so it goes back to the queue.
  * - `never`: more than this machine's disk offers even with nothing else running; retrying
@@ -66,24 +70,27 @@ export type ScratchClaim =
 export interface ScratchSpaceOptions {
   /** Parent folder of every job's scratch folder (`TEMP_DIR`). */
   tempDir: string;
-  /** Room kept for renditions, as a multiple of the source's size. Default 1.5. */
+  /** Room kept beyond an encode's estimated output, as a multiple of it. Default 1.5. */
   headroomFactor?: number;
   /** How free space is measured. Default: `statfs` of `tempDir`. */
   measure?: MeasureDiskSpace;
   /** Put in folder names so the sweep can tell whose they are. Default: this process's id. */
   pid?: number;
+  /** Least space an encode asks for. Default MIN_SCRATCH_BYTES. */
+  minBytes?: number;
 }
 
 /**
- * One per fleet process: hands each job a folder of its own once the disk can hold its source
- * and renditions, and remembers what running jobs reserved, so two large jobs never both start
- * on space only one of them can have.
+ * One per fleet process: hands each encode a folder of its own once the disk can hold its
+ * output, and remembers what running encodes reserved, so two large ones never both start on
+ * space only one of them can have.
  */
 export class ScratchSpace {
   readonly tempDir: string;
   readonly headroomFactor: number;
   readonly #measure: MeasureDiskSpace;
   readonly #pid: number;
+  readonly #minBytes: number;
   readonly #reserved = new Map<symbol, number>();
 
   constructor(options: ScratchSpaceOptions) {
@@ -91,6 +98,7 @@ export class ScratchSpace {
     this.headroomFactor = options.headroomFactor ?? DEFAULT_DISK_HEADROOM_FACTOR;
     this.#measure = options.measure ?? statfsDiskSpace;
     this.#pid = options.pid ?? process.pid;
+    this.#minBytes = options.minBytes ?? MIN_SCRATCH_BYTES;
   }
 
   /** Bytes reserved by jobs holding a folder now. */
@@ -98,15 +106,15 @@ export class ScratchSpace {
     return [...this.#reserved.values()].reduce((sum, bytes) => sum + bytes, 0);
   }
 
-  /** Reserves space for a source of `sourceBytes` and creates the job's folder, or says why not. */
-  async claim(videoId: string, sourceBytes: number): Promise<ScratchClaim> {
-    const needed = scratchBytesNeeded(sourceBytes, this.headroomFactor);
+  /** Reserves space for an output estimated at `outputBytes` and creates the folder, or says why not. */
+  async claim(videoId: string, outputBytes: number): Promise<ScratchClaim> {
+    const needed = Math.max(this.#minBytes, scratchBytesNeeded(outputBytes, this.headroomFactor, 0));
     const disk = await this.#measure(this.tempDir);
     // Read after the await: jobs claiming at the same moment each see the others' reservations.
     const held = this.reservedBytes;
     const running = this.#reserved.size;
     const verdict = scratchVerdict(needed, disk, held);
-    const source = `the source (${formatBytes(sourceBytes)}) needs ${formatBytes(needed)} of scratch space with room for its renditions`;
+    const source = `the encode's output (estimated at ${formatBytes(outputBytes)}) needs ${formatBytes(needed)} of scratch space`;
     if (verdict === 'never') {
       return {
         kind: 'never',

@@ -1,63 +1,87 @@
-import { outputKeys, type RenditionEntry, type TranscodeJob, type VideoStatusDocument } from '@hoist/shared';
+import { VideoStatusDocument, outputKeys, type RenditionEntry, type TranscodeJob } from '@hoist/shared';
 import type { S3Store } from '../storage/s3-store.js';
 
-type Update =
+export type StatusUpdate =
   | { state: 'queued' | 'probing' | 'transcoding' | 'publishing' }
-  | { state: 'ready'; durationSeconds: number; poster: boolean }
+  | { state: 'ready'; durationSeconds: number; poster: boolean; renditions: RenditionEntry[] }
   | { state: 'failed'; error: string };
 
+export interface ChunkCount {
+  done: number;
+  total: number;
+}
+
+/** How many times a write that lost a race reads again and retries before giving up. */
+const MAX_ATTEMPTS = 8;
+
 /**
- * Writes `status.json` as a job moves. State changes are written at once; progress alone at
- * most every `intervalMs`. Writes go out one after another so a slow PUT never lands after a
- * later one.
+ * Writes `status.json` for one source. Several workers write it at once (each chunk reports
+ * progress; one of them finalizes), so every write is a conditional one on the version it read:
+ * a state never goes back, progress never goes down, and `ready` or `failed` for this source is
+ * final, whoever writes after. Progress alone is written at most every `intervalMs`.
  */
 export class StatusReporter {
-  #current: Update = { state: 'queued' };
   #progress = 0;
-  #renditions: RenditionEntry[] = [];
+  #chunks: ChunkCount | undefined;
   #lastWrite = 0;
-  #chain: Promise<void> = Promise.resolve();
+  #chain: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly store: S3Store,
-    private readonly job: TranscodeJob,
+    private readonly job: Pick<TranscodeJob, 'videoId' | 'owner' | 'key' | 'etag'>,
     private readonly intervalMs = 1000,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** Moves to a new state; waits until it is stored. */
-  set(update: Update, progress = this.#progress): Promise<void> {
-    this.#current = update;
-    this.#progress = progress;
-    return this.#write();
+  /** Moves to a new state (with `progress`, 0..1); false when the status was already final for this source. */
+  set(update: StatusUpdate, progress = this.#progress, chunks = this.#chunks): Promise<boolean> {
+    this.#progress = Math.max(this.#progress, progress);
+    this.#chunks = chunks;
+    return this.#enqueue(update);
   }
 
-  /** Records progress (0..1); stored when the interval has passed. */
-  progress(fraction: number): void {
+  /** Records progress (0..1) and chunks done; stored when the interval has passed. */
+  progress(fraction: number, chunks?: ChunkCount): void {
     this.#progress = Math.max(this.#progress, Math.min(1, fraction));
-    if (this.now().getTime() - this.#lastWrite >= this.intervalMs) void this.#write().catch(() => {});
+    if (chunks) this.#chunks = chunks;
+    if (this.now().getTime() - this.#lastWrite >= this.intervalMs) void this.#enqueue({ state: 'transcoding' }).catch(() => {});
   }
 
-  /** Adds a published rendition; stored with the next write. */
-  addRendition(entry: RenditionEntry): Promise<void> {
-    this.#renditions = [...this.#renditions, entry].sort((a, b) => a.bandwidth - b.bandwidth);
-    return this.#write();
-  }
-
-  #write(): Promise<void> {
+  /** Writes go out one after another, so a slow PUT of this reporter never lands after a later one. */
+  #enqueue(update: StatusUpdate): Promise<boolean> {
     this.#lastWrite = this.now().getTime();
-    const document: VideoStatusDocument = {
-      ...this.#current,
-      videoId: this.job.videoId,
-      owner: this.job.owner,
-      sourceKey: this.job.key,
-      sourceEtag: this.job.etag,
-      updatedAt: this.now().toISOString(),
-      progress: this.#current.state === 'ready' ? 1 : this.#progress,
-      renditions: this.#renditions,
-    };
-    const next = this.#chain.then(() => this.store.putJson(outputKeys.status(this.job.videoId), document));
+    const next = this.#chain.then(() => this.#write(update));
     this.#chain = next.catch(() => {});
     return next;
   }
+
+  async #write(update: StatusUpdate): Promise<boolean> {
+    const key = outputKeys.status(this.job.videoId);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const stored = await this.store.getJsonWithEtag(key);
+      const parsed = VideoStatusDocument.safeParse(stored?.value);
+      const current = parsed.success && parsed.data.sourceEtag === this.job.etag ? parsed.data : undefined;
+      if (current && (current.state === 'ready' || current.state === 'failed')) return false;
+      const progress = update.state === 'ready' ? 1 : Math.max(this.#progress, current?.progress ?? 0);
+      const chunks = this.#chunks && current?.chunks && current.chunks.done > this.#chunks.done ? current.chunks : (this.#chunks ?? current?.chunks);
+      // Progress of an earlier state: another worker has moved the video on already.
+      if (current && update.state !== 'failed' && rank(update.state) < rank(current.state)) return true;
+      const document: VideoStatusDocument = {
+        renditions: [],
+        ...update,
+        videoId: this.job.videoId,
+        owner: this.job.owner,
+        sourceKey: this.job.key,
+        sourceEtag: this.job.etag,
+        updatedAt: this.now().toISOString(),
+        progress,
+        ...(chunks ? { chunks } : {}),
+      };
+      if (await this.store.putJsonIf(key, document, stored ? { ifMatch: stored.etag } : 'absent')) return true;
+    }
+    throw new Error(`status of ${this.job.videoId} kept changing under ${MAX_ATTEMPTS} attempts to write it`);
+  }
 }
+
+const ORDER = ['queued', 'probing', 'transcoding', 'publishing', 'ready', 'failed'] as const;
+const rank = (state: (typeof ORDER)[number]) => ORDER.indexOf(state);

@@ -27,9 +27,12 @@ export class UnusableMediaError extends Error {
 // (so "30000/1001" and "8192×8192 / 35.4 Mpx" stay as they are).
 const PATH = /(?<![\w.])(?:file:)?(?:\/[^\s/:'"`,;|]+){2,}\/?|file:[^\s:'"`,;|]+/g;
 
-/** `text` with every absolute path and `file:` URL replaced by "the file". */
+// A URL ffmpeg was given: the presigned source URL carries a signature and a key id.
+const URL_PATTERN = /\bhttps?:\/\/[^\s'"`]+/g;
+
+/** `text` with every URL, absolute path and `file:` URL replaced by "the file". */
 export function withoutWorkerPaths(text: string): string {
-  return text.replace(PATH, 'the file');
+  return text.replace(URL_PATTERN, 'the file').replace(PATH, 'the file');
 }
 
 /**

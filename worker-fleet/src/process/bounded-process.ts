@@ -88,7 +88,9 @@ export async function runBounded(binary: string, args: readonly string[], option
     }
     // x264 says "malloc of size N failed" where libavcodec says ENOMEM; the dynamic loader, under
     // a ceiling too low to map a shared-library build's libraries, "failed to map segment".
-    if (/Cannot allocate memory|out of memory|std::bad_alloc|ENOMEM|malloc of size \d+ failed|failed to map segment/i.test(stderrTail)) {
+    // Under RLIMIT_AS a thread's stack cannot be mapped either: pthread_create fails with EAGAIN,
+    // which ffmpeg reports as a decoder or encoder that cannot open.
+    if (/Cannot allocate memory|out of memory|std::bad_alloc|ENOMEM|malloc of size \d+ failed|failed to map segment|pthread_create|(?:de|en)coder.*Resource temporarily unavailable/i.test(stderrTail)) {
       throw new ChildProcessError(`needed more than its memory limit of ${formatBytes(options.bounds.memoryBytes)}`, 'memory', stderrTail);
     }
     if (signal) throw new ChildProcessError(`was killed (${signal})`, 'killed', stderrTail);

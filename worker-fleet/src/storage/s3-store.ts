@@ -1,8 +1,6 @@
-import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
-import type { Readable } from 'node:stream';
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 
 /** Content types of everything the fleet writes, by extension. */
 const CONTENT_TYPES: Record<string, string> = {
@@ -33,10 +31,18 @@ export class S3Store {
     readonly bucket: string,
   ) {}
 
-  /** Streams an object to a local file, never holding it in memory. */
-  async download(key: string, path: string): Promise<void> {
-    const response = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-    await pipeline(response.Body as Readable, createWriteStream(path));
+  /** The first `length` bytes of an object (fewer when it is shorter): what the container sniff reads. */
+  async head(key: string, length: number): Promise<Buffer> {
+    const response = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: `bytes=0-${length - 1}` }));
+    return Buffer.from(await response.Body!.transformToByteArray());
+  }
+
+  /**
+   * A GET URL for `key` valid for `seconds`, for ffmpeg to read the source with ranged requests
+   * (it seeks to each chunk's start), so no worker ever stores a whole source on its disk.
+   */
+  presignGet(key: string, seconds: number): Promise<string> {
+    return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: Math.max(60, Math.min(7 * 24 * 3600, Math.ceil(seconds))) });
   }
 
   async putFile(key: string, path: string): Promise<void> {
@@ -57,6 +63,73 @@ export class S3Store {
 
   async putJson(key: string, value: unknown): Promise<void> {
     await this.put(key, JSON.stringify(value, null, 2));
+  }
+
+  /**
+   * Writes `value` only if `key` does not exist yet (If-None-Match: *), or only if it still has
+   * `ifMatch` as its ETag. False when the condition failed: another writer got there first.
+   */
+  async putJsonIf(key: string, value: unknown, condition: { ifMatch: string } | 'absent'): Promise<boolean> {
+    try {
+      await this.s3.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Body: JSON.stringify(value, null, 2),
+          ContentType: 'application/json',
+          CacheControl: 'no-cache',
+          ...(condition === 'absent' ? { IfNoneMatch: '*' } : { IfMatch: condition.ifMatch }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      // 412: the condition failed. 409: S3 saw a concurrent conditional write to the key; 404:
+      // If-Match on a key deleted meanwhile. Each means another writer's version stands.
+      if (status === 412 || status === 409 || (status === 404 && condition !== 'absent')) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * A JSON object and its ETag, or `null` when there is none. An object that is not JSON reads
+   * as value `undefined` with its ETag, so a conditional write can still replace it.
+   */
+  async getJsonWithEtag(key: string): Promise<{ value: unknown; etag: string } | null> {
+    try {
+      const response = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const text = await response.Body!.transformToString();
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        value = undefined;
+      }
+      return { value, etag: response.ETag ?? '' };
+    } catch (error) {
+      if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return null;
+      throw error;
+    }
+  }
+
+  /** Every key under `prefix`, all pages. */
+  async list(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }));
+      for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return keys;
+  }
+
+  /** Deletes every key under `prefix` (a thousand per request). */
+  async deletePrefix(prefix: string): Promise<void> {
+    const keys = await this.list(prefix);
+    for (let i = 0; i < keys.length; i += 1000) {
+      await this.s3.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: keys.slice(i, i + 1000).map((Key) => ({ Key })), Quiet: true } }));
+    }
   }
 
   /** Reads a JSON object, or `null` when there is none. */

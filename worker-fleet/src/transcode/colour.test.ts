@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dynamicRange, renditionVideoFilter, sourceColour } from './colour.js';
+import { dynamicRange, ladderFilterGraph, renditionVideoFilter, sourceColour } from './colour.js';
 
 const rung = { width: 640, height: 360 };
 
@@ -45,5 +45,34 @@ describe('renditionVideoFilter', () => {
     );
     // Untagged primaries and matrix on an HLG stream are read as BT.2020.
     expect(renditionVideoFilter(rung, { transfer: 'arib-std-b67' })).toContain('zscale=tin=arib-std-b67:pin=2020:min=2020_ncl:');
+  });
+});
+
+describe('ladderFilterGraph', () => {
+  const rungs = [
+    { width: 640, height: 360 },
+    { width: 1280, height: 720 },
+  ];
+
+  it('SDR: one decode, one constant rate, one scale per rung', () => {
+    expect(ladderFilterGraph(rungs, { matrix: 'bt709' }, 30000 / 1001)).toEqual({
+      filter:
+        '[0:v:0]fps=30000/1001,split=2[s0][s1];' +
+        '[s0]scale=640:360:flags=bicubic:in_color_matrix=bt709:out_color_matrix=bt709,setsar=1,format=yuv420p[r0];' +
+        '[s1]scale=1280:720:flags=bicubic:in_color_matrix=bt709:out_color_matrix=bt709,setsar=1,format=yuv420p[r1]',
+      outputs: ['[r0]', '[r1]'],
+    });
+  });
+
+  it('HDR: tone-mapped once at the top rung through the LUT, lower rungs scaled from the SDR picture', () => {
+    const { filter } = ladderFilterGraph(rungs, { transfer: 'arib-std-b67', primaries: 'bt2020', matrix: 'bt2020nc' }, 25, '/scratch/job/tone-map.cube');
+    expect(filter).toBe(
+      '[0:v:0]fps=25,scale=1280:720:flags=bicubic:in_color_matrix=bt2020:in_range=tv,setsar=1,format=gbrp16le,' +
+        'lut3d=file=/scratch/job/tone-map.cube:interp=tetrahedral,scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,split=2[s0][s1];' +
+        '[s0]scale=640:360:flags=bicubic,setsar=1,format=yuv420p[r0];[s1]scale=1280:720:flags=bicubic,setsar=1,format=yuv420p[r1]',
+    );
+    // Without its LUT, or with a path a filter graph would read as syntax, there is no graph.
+    expect(() => ladderFilterGraph(rungs, { transfer: 'smpte2084' }, 25)).toThrow(/LUT/);
+    expect(() => ladderFilterGraph(rungs, { transfer: 'smpte2084' }, 25, '/tmp/a,b:c.cube')).toThrow(/syntax/);
   });
 });

@@ -22,10 +22,7 @@ export const BT709_OUTPUT_TAGS: readonly string[] = ['-color_primaries', 'bt709'
  * desat=0: desaturating highlights changed nothing at SDR levels and greys out bright colour.
  */
 function toneMapFilters(range: 'hlg' | 'pq', colour: SourceColour): string[] {
-  const transfer = range === 'hlg' ? 'arib-std-b67' : 'smpte2084';
-  // HDR is BT.2020 in practice; a source tagged otherwise is read as tagged.
-  const primaries = colour.primaries && ZIMG_PRIMARIES.has(colour.primaries) ? ZIMG_PRIMARIES.get(colour.primaries) : '2020';
-  const matrix = colour.matrix && ZIMG_MATRIX.has(colour.matrix) ? ZIMG_MATRIX.get(colour.matrix) : '2020_ncl';
+  const { transfer, primaries, matrix } = toneMapInputs(range, colour);
   return [
     `zscale=tin=${transfer}:pin=${primaries}:min=${matrix}:t=linear:npl=100`,
     'format=gbrpf32le',
@@ -35,12 +32,21 @@ function toneMapFilters(range: 'hlg' | 'pq', colour: SourceColour): string[] {
   ];
 }
 
+/** How an HDR source's picture is read, in zscale's names. HDR is BT.2020 in practice; a source tagged otherwise is read as tagged. */
+export function toneMapInputs(range: 'hlg' | 'pq', colour: SourceColour): { transfer: string; primaries: string; matrix: string } {
+  return {
+    transfer: range === 'hlg' ? 'arib-std-b67' : 'smpte2084',
+    primaries: (colour.primaries && ZIMG_PRIMARIES.get(colour.primaries)) ?? '2020',
+    matrix: (colour.matrix && ZIMG_MATRIX.get(colour.matrix)) ?? '2020_ncl',
+  };
+}
+
 /** ffprobe's names for primaries and matrices that zscale also reads, in zscale's spelling. */
 const ZIMG_PRIMARIES = new Map([['bt2020', '2020'], ['bt709', '709'], ['smpte170m', '170m'], ['bt470bg', '470bg']]);
 const ZIMG_MATRIX = new Map([['bt2020nc', '2020_ncl'], ['bt2020c', '2020_cl'], ['bt709', '709'], ['smpte170m', '170m'], ['bt470bg', '470bg']]);
 
-/** swscale's names for the matrices an SDR source may be tagged with. */
-const SWS_MATRIX = new Map([['bt709', 'bt709'], ['smpte170m', 'smpte170m'], ['bt470bg', 'bt470'], ['fcc', 'fcc'], ['smpte240m', 'smpte240m']]);
+/** swscale's names for the matrices a source may be tagged with. */
+const SWS_MATRIX = new Map([['bt709', 'bt709'], ['smpte170m', 'smpte170m'], ['bt470bg', 'bt470'], ['fcc', 'fcc'], ['smpte240m', 'smpte240m'], ['bt2020nc', 'bt2020']]);
 
 /** The colour properties of a probed video stream, as ffprobe reports them. */
 export interface ProbedColour {
@@ -76,4 +82,53 @@ export function renditionVideoFilter(rung: Pick<Rung, 'width' | 'height'>, colou
     return `${scale}:in_color_matrix=${matrix}:out_color_matrix=bt709,setsar=1,format=yuv420p`;
   }
   return [`${scale},setsar=1`, ...toneMapFilters(range, colour ?? {}), 'format=yuv420p'].join(',');
+}
+
+/**
+ * The filter graph of a chunk: decode once, make the frame rate constant, then one output per
+ * rung (`[r0]`…, in the order of `rungs`). SDR: each rung is scaled from the source in one
+ * swscale pass that also converts its matrix. HLG and PQ: the source is scaled to the top rung
+ * and tone-mapped there once, by a lookup in the video's LUT of the exact float chain
+ * (tone-map-lut.ts), and the lower rungs are scaled from that SDR picture.
+ */
+export function ladderFilterGraph(
+  rungs: readonly Pick<Rung, 'width' | 'height'>[],
+  colour: SourceColour | undefined,
+  frameRate: number,
+  /** The video's tone-mapping LUT (tone-map-lut.ts), for HLG and PQ sources. */
+  toneMapLut?: string,
+): { filter: string; outputs: string[] } {
+  const outputs = rungs.map((_, i) => `[r${i}]`);
+  const split = (count: number) => `split=${count}${rungs.map((_, i) => `[s${i}]`).join('')}`;
+  const fps = `fps=${formatRate(frameRate)}`;
+  const range = dynamicRange(colour);
+  if (range === 'sdr') {
+    return {
+      filter: [`[0:v:0]${fps},${split(rungs.length)}`, ...rungs.map((rung, i) => `[s${i}]${renditionVideoFilter(rung, colour)}${outputs[i]}`)].join(';'),
+      outputs,
+    };
+  }
+  const top = rungs.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
+  if (!toneMapLut) throw new Error('an HDR source is encoded with its tone-mapping LUT');
+  if (!/^[\w/.-]+$/.test(toneMapLut)) throw new Error('the tone-mapping LUT path holds characters a filter graph would read as syntax');
+  // To R'G'B' (still HDR-encoded) at the top rung's size, one lookup per pixel, back to 4:2:0 BT.709.
+  const matrix = (colour?.matrix && SWS_MATRIX.get(colour.matrix)) ?? 'bt2020';
+  const toSdr = [
+    `scale=${top.width}:${top.height}:flags=bicubic:in_color_matrix=${matrix}:in_range=tv,setsar=1,format=gbrp16le`,
+    `lut3d=file=${toneMapLut}:interp=tetrahedral`,
+    'scale=out_color_matrix=bt709:out_range=tv,format=yuv420p',
+  ].join(',');
+  return {
+    filter: [
+      `[0:v:0]${fps},${toSdr},${split(rungs.length)}`,
+      ...rungs.map((rung, i) => `[s${i}]scale=${rung.width}:${rung.height}:flags=bicubic,setsar=1,format=yuv420p${outputs[i]}`),
+    ].join(';'),
+    outputs,
+  };
+}
+
+/** A frame rate as the fps filter takes it: NTSC rates as their exact fractions. */
+function formatRate(rate: number): string {
+  for (const base of [24, 30, 60, 120]) if (Math.abs(rate - (base * 1000) / 1001) < 0.001) return `${base * 1000}/1001`;
+  return String(Math.round(rate * 1000) / 1000);
 }

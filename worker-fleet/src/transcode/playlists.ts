@@ -1,4 +1,4 @@
-import type { RenditionEntry } from '@hoist/shared';
+import type { RenditionEntry, SegmentEntry } from '@hoist/shared';
 
 /** Segment durations in seconds, in order, from a media playlist's `#EXTINF` lines. */
 export function segmentDurations(mediaPlaylist: string): number[] {
@@ -28,15 +28,53 @@ export interface MasterVariant extends RenditionEntry {
   frameRate: number;
 }
 
-/** The master playlist, lowest rendition first so players that start at the top start small. */
-export function masterPlaylist(variants: readonly MasterVariant[]): string {
-  const lines = ['#EXTM3U', '#EXT-X-VERSION:3', '#EXT-X-INDEPENDENT-SEGMENTS'];
+/** The audio group the video rungs refer to (`EXT-X-MEDIA`), its playlist relative to the master. */
+export const AUDIO_GROUP = 'audio';
+
+/**
+ * The master playlist, lowest rendition first so players that start at the top start small.
+ * With `audioPlaylist`, the soundtrack is one `EXT-X-MEDIA` rendition shared by every rung,
+ * whose BANDWIDTH (RFC 8216: the whole presentation) already counts the audio.
+ */
+export function masterPlaylist(variants: readonly MasterVariant[], audioPlaylist?: string): string {
+  const lines = ['#EXTM3U', `#EXT-X-VERSION:${audioPlaylist ? 4 : 3}`, '#EXT-X-INDEPENDENT-SEGMENTS'];
+  if (audioPlaylist) {
+    lines.push(`#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="${AUDIO_GROUP}",NAME="Audio",DEFAULT=YES,AUTOSELECT=YES,CHANNELS="2",URI="${audioPlaylist}"`);
+  }
   for (const v of [...variants].sort((a, b) => a.bandwidth - b.bandwidth)) {
     lines.push(
       `#EXT-X-STREAM-INF:BANDWIDTH=${v.bandwidth},AVERAGE-BANDWIDTH=${v.averageBandwidth},` +
-        `RESOLUTION=${v.width}x${v.height},CODECS="${v.codecs}",FRAME-RATE=${v.frameRate.toFixed(3)}`,
+        `RESOLUTION=${v.width}x${v.height},CODECS="${v.codecs}",FRAME-RATE=${v.frameRate.toFixed(3)}` +
+        (audioPlaylist ? `,AUDIO="${AUDIO_GROUP}"` : ''),
       v.playlist,
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * A finished VOD media playlist from its segments in order (a rung's, from its chunks' entries
+ * one after another). TARGETDURATION is the longest segment rounded, as RFC 8216 requires.
+ */
+export function mediaPlaylist(segments: readonly SegmentEntry[]): string {
+  const target = Math.max(1, ...segments.map((s) => Math.round(s.seconds)));
+  const lines = ['#EXTM3U', '#EXT-X-VERSION:3', `#EXT-X-TARGETDURATION:${target}`, '#EXT-X-MEDIA-SEQUENCE:0', '#EXT-X-PLAYLIST-TYPE:VOD'];
+  for (const segment of segments) lines.push(`#EXTINF:${segment.seconds.toFixed(6)},`, segment.uri);
+  lines.push('#EXT-X-ENDLIST');
+  return `${lines.join('\n')}\n`;
+}
+
+/** The segments of a playlist ffmpeg wrote: each `#EXTINF` with the URI after it. */
+export function playlistSegments(playlist: string): Array<{ uri: string; seconds: number }> {
+  const segments: Array<{ uri: string; seconds: number }> = [];
+  let seconds: number | undefined;
+  for (const line of playlist.split('\n').map((l) => l.trim())) {
+    const extinf = /^#EXTINF:([\d.]+)/.exec(line);
+    if (extinf) seconds = Number(extinf[1]);
+    else if (line && !line.startsWith('#') && seconds !== undefined) {
+      segments.push({ uri: line, seconds });
+      seconds = undefined;
+    }
+  }
+  return segments;
 }

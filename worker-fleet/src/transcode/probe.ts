@@ -59,6 +59,13 @@ export interface SourceInfo {
   input: SourceInput;
 }
 
+/** A source read where it is stored: its URL, its size and its first bytes (SNIFF_BYTES of them). */
+export interface RemoteSource {
+  path: string;
+  bytes: number;
+  head: Uint8Array;
+}
+
 /** How a decoder capped by -max_pixels names the frame it refused. */
 const PICTURE_TOO_LARGE = /Picture size (\d+)x(\d+) exceeds/;
 
@@ -68,7 +75,7 @@ function rate(text: string | undefined): number {
 }
 
 /**
- * The media gate: tells what `path` is and refuses it, with a reason, before any encoding,
+ * The media gate: tells what the source (a file, or a URL with its size and first bytes) is and refuses it, with a reason, before any encoding,
  * unless it is video the fleet accepts. In order:
  * 1. the container, from the file's own bytes, must be on the allow-list;
  * 2. ffprobe reads the header with that demuxer forced, local files only and decoders capped at
@@ -78,9 +85,9 @@ function rate(text: string | undefined): number {
  * Every ffprobe run is killed after a few seconds plus a share of the file's size.
  * Throws UnusableMediaError for what the file causes; anything else is the machine's.
  */
-export async function probeSource(ffprobe: string, path: string, limits: MediaLimits = DEFAULT_MEDIA_LIMITS): Promise<SourceInfo> {
-  const bytes = (await stat(path)).size;
-  const sniffed = sniffContainer(await readHead(path), bytes);
+export async function probeSource(ffprobe: string, source: string | RemoteSource, limits: MediaLimits = DEFAULT_MEDIA_LIMITS): Promise<SourceInfo> {
+  const { path, bytes, head } = typeof source === 'string' ? { path: source, bytes: (await stat(source)).size, head: await readHead(source) } : source;
+  const sniffed = sniffContainer(head, bytes);
   if (!sniffed.accepted) throw new UnusableMediaError(refusalReason(sniffed), 'not-video');
   const input: SourceInput = { path, format: sniffed.format, maxPixels: decoderPixelCap(limits) };
   const timeoutMs = probeTimeoutMs(bytes);

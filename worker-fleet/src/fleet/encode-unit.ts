@@ -1,0 +1,118 @@
+import { stat, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { outputKeys, unitName, type ChunkPlan, type SegmentEntry, type UnitRecord, type WorkUnit } from '@hoist/shared';
+import type { Logger } from '../logger.js';
+import type { S3Store } from '../storage/s3-store.js';
+import { AUDIO_BITRATE, UNIT_PLAYLIST, audioArgs, trackDir, videoChunkArgs } from '../transcode/encode-args.js';
+import type { EncodePool } from '../transcode/encode-pool.js';
+import type { FfmpegBinaries } from '../transcode/ffmpeg-binaries.js';
+import { DEFAULT_FFMPEG_LIMITS, renditionBounds, type FfmpegLimits } from '../transcode/ffmpeg-bounds.js';
+import { playlistSegments } from '../transcode/playlists.js';
+import { dynamicRange } from '../transcode/colour.js';
+import { makeToneMapLut } from '../transcode/tone-map-lut.js';
+import { JobError } from './job-errors.js';
+import type { ScratchSpace } from './scratch-space.js';
+
+export interface EncodeUnitDeps {
+  store: S3Store;
+  pool: EncodePool;
+  binaries: FfmpegBinaries;
+  scratch: ScratchSpace;
+  logger: Logger;
+  ffmpegLimits?: FfmpegLimits;
+}
+
+/** Making the tone-mapping LUT: one small frame through one filter chain. */
+const LUT_BOUNDS = { timeoutMs: 60_000, memoryBytes: 1024 ** 3 };
+
+/** Segments uploaded at once per unit. */
+const UPLOADS_AT_ONCE = 4;
+
+/** The unit as the uploader reads it in a failure: `chunk 3 of 120 (2:00 to 3:00)`, `the audio`. */
+export function describeUnit(plan: ChunkPlan, unit: WorkUnit): string {
+  if (unit.kind === 'audio') return 'the audio';
+  const chunk = plan.chunks[unit.index]!;
+  return `chunk ${unit.index + 1} of ${plan.chunks.length} (${clock(chunk.startSeconds)} to ${clock(chunk.startSeconds + chunk.durationSeconds)})`;
+}
+
+function clock(seconds: number): string {
+  const s = Math.floor(seconds);
+  const hms = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60];
+  return hms[0] ? `${hms[0]}:${String(hms[1]).padStart(2, '0')}:${String(hms[2]).padStart(2, '0')}` : `${hms[1]}:${String(hms[2]).padStart(2, '0')}`;
+}
+
+/** Seconds of video (or audio) a unit covers. */
+export function unitSeconds(plan: ChunkPlan, unit: WorkUnit): number {
+  return unit.kind === 'audio' ? plan.durationSeconds : plan.chunks[unit.index]!.durationSeconds;
+}
+
+/** What a unit writes to the scratch disk, from the rates it is encoded at: its peak rates over its length. */
+function estimatedOutputBytes(plan: ChunkPlan, unit: WorkUnit): number {
+  const bitsPerSecond = unit.kind === 'audio' ? AUDIO_BITRATE : plan.rungs.reduce((sum, rung) => sum + rung.maxVideoBitrate, 0);
+  return Math.ceil((bitsPerSecond / 8) * unitSeconds(plan, unit));
+}
+
+export interface EncodedUnit {
+  record: UnitRecord;
+  /** The ffmpeg run alone, of the unit's whole time. */
+  encodeMs: number;
+}
+
+/**
+ * Encodes one unit of a plan and puts its segments in the bucket under their final names; the
+ * caller records it (the record is what makes the unit count as done, so a unit cut short
+ * leaves segments no playlist names, never a playlist naming missing segments). The source is
+ * read from S3 through a presigned URL that lives as long as the run may; the scratch disk
+ * holds only this unit's output.
+ */
+export async function encodeUnit(plan: ChunkPlan, unit: WorkUnit, deps: EncodeUnitDeps, options: { signal?: AbortSignal; onProgress?: (fraction: number) => void } = {}): Promise<EncodedUnit> {
+  const started = performance.now();
+  const what = describeUnit(plan, unit);
+  const scratch = await deps.scratch.claim(plan.videoId, estimatedOutputBytes(plan, unit));
+  if (scratch.kind === 'never') throw new JobError(scratch.reason, plan.videoId, false);
+  if (scratch.kind === 'busy') throw new JobError(scratch.reason, plan.videoId, true);
+  try {
+    const seconds = unitSeconds(plan, unit);
+    const bounds = renditionBounds(deps.ffmpegLimits ?? DEFAULT_FFMPEG_LIMITS, seconds);
+    const source = { path: await deps.store.presignGet(plan.sourceKey, bounds.timeoutMs / 1000 + 60) };
+    const tracks = unit.kind === 'audio' ? ['audio'] : plan.rungs.map((rung) => `${rung.label}p`);
+    deps.logger.info('encoding', { videoId: plan.videoId, unit: unitName(unit), what, seconds });
+    const hdr = unit.kind === 'video' && dynamicRange(plan.sourceColour) !== 'sdr';
+    const lut = hdr ? await makeToneMapLut(deps.binaries.ffmpeg, plan.sourceColour, scratch.dir, LUT_BOUNDS, options.signal) : undefined;
+    const args = unit.kind === 'audio' ? audioArgs(plan, source, scratch.dir) : videoChunkArgs(plan, plan.chunks[unit.index]!, source, scratch.dir, lut);
+    const { elapsedMs: encodeMs } = await deps.pool.run(
+      { what, ffmpegPath: deps.binaries.ffmpeg, args, outputDirs: tracks.map((track) => trackDir(scratch.dir, track)), durationSeconds: seconds, timeoutMs: bounds.timeoutMs, memoryBytes: bounds.memoryBytes },
+      { ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) },
+    );
+    const published = [];
+    for (const track of tracks) published.push({ name: track, segments: await uploadTrack(plan, track, trackDir(scratch.dir, track), deps.store) });
+    return {
+      record: { unit, tracks: published, seconds, elapsedMs: Math.round(performance.now() - started), finishedAt: new Date().toISOString() },
+      encodeMs: Math.round(encodeMs),
+    };
+  } finally {
+    await scratch.release();
+  }
+}
+
+/** Uploads one track's segments of a unit and returns its playlist entries, in order. */
+async function uploadTrack(plan: ChunkPlan, track: string, dir: string, store: S3Store): Promise<SegmentEntry[]> {
+  const segments = playlistSegments(await readFile(join(dir, UNIT_PLAYLIST), 'utf8'));
+  if (segments.length === 0) throw new Error(`ffmpeg wrote no ${track} segment`);
+  const entries: SegmentEntry[] = [];
+  for (let i = 0; i < segments.length; i += UPLOADS_AT_ONCE) {
+    const batch = segments.slice(i, i + UPLOADS_AT_ONCE);
+    entries.push(
+      ...(await Promise.all(
+        batch.map(async ({ uri, seconds }) => {
+          const path = join(dir, uri);
+          const bytes = (await stat(path)).size;
+          const key = track === 'audio' ? outputKeys.audio(plan.videoId, uri) : outputKeys.rendition(plan.videoId, Number.parseInt(track, 10), uri);
+          await store.putFile(key, path);
+          return { uri, seconds, bytes };
+        }),
+      )),
+    );
+  }
+  return entries;
+}
