@@ -7,8 +7,8 @@ import { benchPlan, hoistLadder } from './hoist-ladder.js';
 import { alternate, summarise } from '../lib/stats.js';
 import type { ComparisonRow } from '../lib/types.js';
 
-const HDR_SOURCE_SECONDS = 5;
-const HDR_REPETITIONS = 2;
+const HDR_SOURCE_SECONDS = 10;
+const HDR_REPETITIONS = 3;
 const HDR_TARGET = 1.5;
 
 /**

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -137,5 +137,39 @@ describe('a video longer than two chunks, spread over the queue and stitched', (
     // Redelivered (the visibility timeout ran out), every unit completes.
     expect(await fx.runQueued()).toContain('ready');
     expect(await fx.status(job.videoId)).toMatchObject({ state: 'ready' });
+  });
+
+  it('fails the video once when a chunk fails for the source\'s sake, and stops the other chunks unretried', async () => {
+    const job = await fx.jobFor('bad-chunk.mp4', clip);
+    expect(await runTranscodeJob(job, fx.deps)).toBe('done');
+    // The second chunk (from 4 s) is refused by the decoder; the third would run a minute.
+    const real = fx.deps.binaries.ffmpeg;
+    const fake = join(fx.dir, 'chunk-fails.sh');
+    await writeFile(fake, `#!/bin/sh\ncase "$*" in\n  *"-ss 4.000000"*) sleep 1; echo "[h264 @ 0x1] Invalid data found when processing input" >&2; exit 1;;\n  *"-ss 8.000000"*) exec sleep 60;;\nesac\nexec "${real}" "$@"\n`);
+    await chmod(fake, 0o755);
+    const deps = { ...fx.deps, binaries: { ...fx.deps.binaries, ffmpeg: fake } };
+    const { ReceiveMessageCommand, DeleteMessageCommand } = await import('@aws-sdk/client-sqs');
+    const queued = await fx.queue.sqs.send(new ReceiveMessageCommand({ QueueUrl: fx.queue.emulator.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+    const units = (queued.Messages ?? []).map((m) => JSON.parse(m.Body!) as ChunkJob);
+    expect(units).toHaveLength(3);
+
+    const started = Date.now();
+    const outcomes = await Promise.all(units.map((unit, i) => runChunkJob(unit, deps, { messageId: `bad-${i}`, receivedAt: new Date() })));
+    // The third chunk's ffmpeg was stopped once the video failed, not waited for.
+    expect(Date.now() - started).toBeLessThan(20_000);
+    const byUnit = new Map(units.map((unit, i) => [unit.unit.kind === 'audio' ? 'audio' : unit.unit.index, outcomes[i]]));
+    expect(byUnit.get(1)).toBe('failed');
+    expect(byUnit.get(2)).toBe('failed');
+    const status = await fx.status(job.videoId);
+    expect(status.state === 'failed' && status.error).toBe(
+      'the video could not be decoded (encoding chunk 2 of 3 (0:04 to 0:08) stopped: Invalid data found when processing input)',
+    );
+    // Redelivered, a unit of the failed video is dropped unrun, and the status stays as it is.
+    expect(await runChunkJob(units.find((u) => u.unit.kind === 'video' && u.unit.index === 2)!, fx.deps)).toBe('failed');
+    expect(await fx.status(job.videoId)).toEqual(status);
+    expect((await fx.fetchOutput(outputKeys.master(job.videoId))).status).toBe(404);
+    for (const message of queued.Messages ?? []) {
+      await fx.queue.sqs.send(new DeleteMessageCommand({ QueueUrl: fx.queue.emulator.queueUrl, ReceiptHandle: message.ReceiptHandle! }));
+    }
   });
 });

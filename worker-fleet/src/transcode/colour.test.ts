@@ -67,8 +67,8 @@ describe('ladderFilterGraph', () => {
   it('HDR: tone-mapped once at the top rung through the LUT, lower rungs scaled from the SDR picture', () => {
     const { filter } = ladderFilterGraph(rungs, { transfer: 'arib-std-b67', primaries: 'bt2020', matrix: 'bt2020nc' }, 25, '/scratch/job/tone-map.cube');
     expect(filter).toBe(
-      '[0:v:0]fps=25,scale=1280:720:flags=bicubic:in_color_matrix=bt2020:in_range=tv,setsar=1,format=gbrp16le,' +
-        'lut3d=file=/scratch/job/tone-map.cube:interp=tetrahedral,scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,split=2[s0][s1];' +
+      '[0:v:0]fps=25,scale=1280:720:flags=bilinear:in_color_matrix=bt2020:in_range=tv,setsar=1,format=gbrp16le,' +
+        'lut3d=file=/scratch/job/tone-map.cube:interp=tetrahedral,scale=flags=bilinear:sws_dither=none:out_color_matrix=bt709:out_range=tv,format=yuv420p,split=2[s0][s1];' +
         '[s0]scale=640:360:flags=bicubic,setsar=1,format=yuv420p[r0];[s1]scale=1280:720:flags=bicubic,setsar=1,format=yuv420p[r1]',
     );
     // Without its LUT, or with a path a filter graph would read as syntax, there is no graph.

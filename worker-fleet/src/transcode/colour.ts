@@ -111,12 +111,16 @@ export function ladderFilterGraph(
   const top = rungs.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
   if (!toneMapLut) throw new Error('an HDR source is encoded with its tone-mapping LUT');
   if (!/^[\w/.-]+$/.test(toneMapLut)) throw new Error('the tone-mapping LUT path holds characters a filter graph would read as syntax');
-  // To R'G'B' (still HDR-encoded) at the top rung's size, one lookup per pixel, back to 4:2:0 BT.709.
+  // To R'G'B' (still HDR-encoded) at the top rung's size, one lookup per pixel, back to 4:2:0
+  // BT.709. 16-bit planar into lut3d (float is no faster, and the 2018 npm build cannot make
+  // it); bilinear chroma resampling around the lookup, no visible difference from bicubic there
+  // and a fifth less of the conversions' time; no dither on the way back to 8 bits, as zscale's
+  // chain had none.
   const matrix = (colour?.matrix && SWS_MATRIX.get(colour.matrix)) ?? 'bt2020';
   const toSdr = [
-    `scale=${top.width}:${top.height}:flags=bicubic:in_color_matrix=${matrix}:in_range=tv,setsar=1,format=gbrp16le`,
+    `scale=${top.width}:${top.height}:flags=bilinear:in_color_matrix=${matrix}:in_range=tv,setsar=1,format=gbrp16le`,
     `lut3d=file=${toneMapLut}:interp=tetrahedral`,
-    'scale=out_color_matrix=bt709:out_range=tv,format=yuv420p',
+    'scale=flags=bilinear:sws_dither=none:out_color_matrix=bt709:out_range=tv,format=yuv420p',
   ].join(',');
   return {
     filter: [

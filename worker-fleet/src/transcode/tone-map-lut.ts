@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SourceColour } from '@hoist/shared';
 import { runBounded, type ProcessBounds } from '../process/bounded-process.js';
@@ -13,11 +13,29 @@ export const LUT_POINTS = 33;
  * through the exact float chain of renditionVideoFilter (zscale to linear light, BT.2020 to
  * BT.709, tonemap mobius, the BT.709 curve), and what comes out is the table. Each frame of the
  * video then costs one tetrahedral lookup per pixel instead of that chain (lut3d): less than
- * half the CPU on ffmpeg 5.1 (bench `ladder`, HDR row). A few milliseconds per chunk.
+ * half the CPU on ffmpeg 5.1 (bench `ladder`, HDR row). The table is made once per process for
+ * each transfer and primaries; each chunk writes its copy into its own folder.
  */
 export async function makeToneMapLut(ffmpeg: string, colour: SourceColour, dir: string, bounds: ProcessBounds, signal?: AbortSignal): Promise<string> {
   const range = dynamicRange(colour);
   if (range === 'sdr') throw new Error('an SDR source needs no tone mapping');
+  const { transfer, primaries } = toneMapInputs(range, colour);
+  // The table depends only on the transfer and primaries (and the ffmpeg): made once per process.
+  const key = `${ffmpeg}|${transfer}|${primaries}`;
+  let table = tables.get(key);
+  if (!table) {
+    table = computeTable(ffmpeg, range, transfer, primaries, dir, bounds, signal);
+    tables.set(key, table);
+    table.catch(() => tables.delete(key));
+  }
+  const path = join(dir, 'tone-map.cube');
+  await writeFile(path, await table);
+  return path;
+}
+
+const tables = new Map<string, Promise<string>>();
+
+async function computeTable(ffmpeg: string, range: 'hlg' | 'pq', transfer: string, primaries: string, dir: string, bounds: ProcessBounds, signal?: AbortSignal): Promise<string> {
   const n = LUT_POINTS;
   const grid = Buffer.alloc(n * n * n * 6);
   let offset = 0;
@@ -32,7 +50,6 @@ export async function makeToneMapLut(ffmpeg: string, colour: SourceColour, dir: 
   const input = join(dir, 'tone-map-grid.rgb48');
   const output = join(dir, 'tone-map-out.rgb48');
   await writeFile(input, grid);
-  const { transfer, primaries } = toneMapInputs(range, colour);
   await runBounded(
     ffmpeg,
     [
@@ -49,7 +66,6 @@ export async function makeToneMapLut(ffmpeg: string, colour: SourceColour, dir: 
   for (let i = 0; i < table.length; i += 6) {
     lines.push([0, 2, 4].map((c) => (table.readUInt16LE(i + c) / 65535).toFixed(6)).join(' '));
   }
-  const path = join(dir, 'tone-map.cube');
-  await writeFile(path, `${lines.join('\n')}\n`);
-  return path;
+  await Promise.all([rm(input, { force: true }), rm(output, { force: true })]);
+  return `${lines.join('\n')}\n`;
 }
