@@ -20,8 +20,11 @@ export async function loadOrCreateLocalSecrets(path: string): Promise<LocalSecre
   }
 }
 
+/** How long the local stack's token lasts; the local edge accepts tokens that long (JWT_MAX_LIFETIME_SECONDS). */
+export const LOCAL_TOKEN_DAYS = 30;
+
 /** An HS256 bearer token for `owner`, valid for `days`. */
-export function mintLocalToken(secret: string, owner: string, days = 30): Promise<string> {
+export function mintLocalToken(secret: string, owner: string, days = LOCAL_TOKEN_DAYS): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return sign({ sub: owner, iat: now, exp: now + days * 86_400 }, secret, 'HS256');
 }

@@ -7,7 +7,7 @@ import { jsonLogger, type Logger } from '../worker-fleet/src/logger.js';
 import type { ManagedProcess } from './child-process.js';
 import { startEdgeDevServer, type EdgeDevServer } from './edge-dev-server.js';
 import { startFleetProcess } from './fleet-process.js';
-import { loadOrCreateLocalSecrets, mintLocalToken } from './local-auth.js';
+import { LOCAL_TOKEN_DAYS, loadOrCreateLocalSecrets, mintLocalToken } from './local-auth.js';
 import { assertPortFree } from './ports.js';
 import { createS3EventBridge } from './s3-event-bridge.js';
 import { S3_EMULATOR_CREDENTIALS, startS3Emulator, type S3Emulator } from './s3-emulator.js';
@@ -105,6 +105,8 @@ export async function startStack(config: StackConfig, options: StackOptions = {}
         S3_ACCESS_KEY_ID: S3_EMULATOR_CREDENTIALS.accessKeyId,
         S3_SECRET_ACCESS_KEY: S3_EMULATOR_CREDENTIALS.secretAccessKey,
         JWT_SECRET: secrets.jwtSecret,
+        // The printed link keeps working for a month of local use; a deployment's default is a day.
+        JWT_MAX_LIFETIME_SECONDS: String(LOCAL_TOKEN_DAYS * 86_400),
         UPLOAD_TOKEN_SECRET: secrets.uploadTokenSecret,
         CORS_ORIGINS: corsOrigins.join(','),
         // No PUBLIC_BASE_URL: renditions stay private, as in production by default, and players

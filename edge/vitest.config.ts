@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineProject } from 'vitest/config';
-import { TEST_SECRETS } from './test/test-secrets.js';
+import { TEST_JWT_CLAIMS, TEST_SECRETS } from './test/test-secrets.js';
 
 // Edge tests run inside workerd, the Workers runtime, against a real S3 emulator that
 // test/global-setup.ts starts on loopback.
@@ -21,6 +21,8 @@ export default defineProject({
           S3_SECRET_ACCESS_KEY: 'S3RVER',
           JWT_SECRET: TEST_SECRETS.jwt,
           JWKS_URL: inject('jwksUrl'),
+          JWT_ISSUER: TEST_JWT_CLAIMS.iss,
+          JWT_AUDIENCE: TEST_JWT_CLAIMS.aud,
           UPLOAD_TOKEN_SECRET: TEST_SECRETS.uploadToken,
         },
       },

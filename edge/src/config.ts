@@ -27,12 +27,28 @@ const EdgeConfigSchema = z.object({
   S3_SECRET_ACCESS_KEY: z.string({ error: 'S3_SECRET_ACCESS_KEY is not set (a Worker secret)' }).min(1),
   /** HS256 secret that verifies callers' bearer JWTs. Set this or JWKS_URL. */
   JWT_SECRET: secret('JWT_SECRET').optional(),
-  /** JWKS endpoint of an identity provider; RS256 and ES256 tokens are verified against its keys. */
+  /** JWKS endpoint of an identity provider; RS256 and ES256 tokens are verified against its keys. Needs JWT_ISSUER and JWT_AUDIENCE. */
   JWKS_URL: z.string().url('JWKS_URL must be a URL').optional(),
-  /** Required `iss` claim, when set. */
-  JWT_ISSUER: z.string().min(1).optional(),
-  /** Required `aud` claim, when set. */
-  JWT_AUDIENCE: z.string().min(1).optional(),
+  /** Required `iss` claim of every token; required setting with JWKS_URL. */
+  JWT_ISSUER: z.string().min(1, 'JWT_ISSUER cannot be empty').optional(),
+  /** Required `aud` claim of every token (one of its audiences); required setting with JWKS_URL. */
+  JWT_AUDIENCE: z.string().min(1, 'JWT_AUDIENCE cannot be empty').optional(),
+  /** Slack allowed on `exp`, `nbf` and `iat` for clocks that differ. Default 60 s. */
+  JWT_CLOCK_SKEW_SECONDS: z.coerce
+    .number({ error: 'JWT_CLOCK_SKEW_SECONDS must be a number of seconds' })
+    .int('JWT_CLOCK_SKEW_SECONDS must be a whole number of seconds')
+    .nonnegative('JWT_CLOCK_SKEW_SECONDS cannot be negative (0 allows no skew)')
+    .max(300, 'JWT_CLOCK_SKEW_SECONDS must be at most 300 (more keeps expired tokens alive)')
+    .default(60),
+  /** Longest a bearer token may be valid for (`exp` - `iat`, or `exp` - now without `iat`). Default 24 hours. */
+  JWT_MAX_LIFETIME_SECONDS: seconds('JWT_MAX_LIFETIME_SECONDS', 24 * 3600),
+  /** How long a fetch of JWKS_URL may take before it counts as failed. Default 5 s. */
+  JWKS_FETCH_TIMEOUT_SECONDS: z.coerce
+    .number({ error: 'JWKS_FETCH_TIMEOUT_SECONDS must be a number of seconds' })
+    .int('JWKS_FETCH_TIMEOUT_SECONDS must be a whole number of seconds')
+    .positive('JWKS_FETCH_TIMEOUT_SECONDS must be positive')
+    .max(30, 'JWKS_FETCH_TIMEOUT_SECONDS must be at most 30 (a request that needs the keys waits that long)')
+    .default(5),
   /** Origins allowed to call the API from a browser, comma-separated; `*` for any. Default `*`. */
   CORS_ORIGINS: z
     .string()
@@ -60,10 +76,25 @@ const EdgeConfigSchema = z.object({
   PUBLIC_BASE_URL: z.string().url('PUBLIC_BASE_URL must be a URL').optional(),
   /** Lifetime of playback URLs when there is no PUBLIC_BASE_URL. Default 6 hours. */
   PLAYBACK_URL_EXPIRY_SECONDS: seconds('PLAYBACK_URL_EXPIRY_SECONDS', 6 * 3600),
-}).refine((config) => config.JWT_SECRET !== undefined || config.JWKS_URL !== undefined, {
-  message: 'set JWT_SECRET (HS256) or JWKS_URL (RS256/ES256) so callers can be verified',
-  path: ['JWT_SECRET'],
-});
+})
+  .refine((config) => config.JWT_SECRET !== undefined || config.JWKS_URL !== undefined, {
+    message: 'set JWT_SECRET (HS256) or JWKS_URL (RS256/ES256) so callers can be verified',
+    path: ['JWT_SECRET'],
+  })
+  .superRefine((config, ctx) => {
+    // An identity provider signs tokens for every application it serves with the same keys:
+    // without the issuer and audience checked, a token meant for another service would do here.
+    if (config.JWKS_URL === undefined) return;
+    for (const [name, claim] of [['JWT_ISSUER', 'iss'], ['JWT_AUDIENCE', 'aud']] as const) {
+      if (config[name] === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `${name} is not set: it is required with JWKS_URL, so that only tokens whose ${claim} names this service are accepted`,
+        });
+      }
+    }
+  });
 
 export type EdgeConfig = z.infer<typeof EdgeConfigSchema>;
 

@@ -4,7 +4,7 @@ import { sign } from 'hono/jwt';
 import { appRouter } from '../src/router.js';
 import { edgeServices } from '../src/services.js';
 import { createCallerFactory, type EdgeContext } from '../src/trpc.js';
-import { TEST_SECRETS } from './test-secrets.js';
+import { TEST_JWT_CLAIMS, TEST_SECRETS } from './test-secrets.js';
 
 export const services = edgeServices(env as unknown as Record<string, unknown>);
 export const { config, bucket, presigner } = services;
@@ -17,19 +17,27 @@ export function storedObject(key: string, init: RequestInit = {}): Promise<Respo
   return bucketOwner.fetch(bucket.objectUrl(key).toString(), init);
 }
 
-export function bearer(owner: string, expiresInSeconds = 3600): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return sign({ sub: owner, iat: now, exp: now + expiresInSeconds }, TEST_SECRETS.jwt, 'HS256').then((t) => `Bearer ${t}`);
+/** An HS256 bearer token for `owner`, issued at `issuedAt` (now by default) with the issuer and audience the edge requires. */
+export function bearer(owner: string, expiresInSeconds = 3600, issuedAt = new Date()): Promise<string> {
+  const now = Math.floor(issuedAt.getTime() / 1000);
+  return sign({ sub: owner, ...TEST_JWT_CLAIMS, iat: now, exp: now + expiresInSeconds }, TEST_SECRETS.jwt, 'HS256').then((t) => `Bearer ${t}`);
 }
 
-/** A server-side caller for `owner`; the clock and config can be swapped. */
-export async function callerFor(owner: string, overrides: { now?: () => Date; config?: Partial<EdgeContext['config']> } = {}) {
+/**
+ * A server-side caller for `owner`; the clock, the config and the Authorization header can be
+ * swapped. Its bearer token is issued by the caller's clock, so moving the clock moves the token.
+ */
+export async function callerFor(
+  owner: string,
+  overrides: { now?: () => Date; config?: Partial<EdgeContext['config']>; authorization?: string } = {},
+) {
+  const now = overrides.now ?? (() => new Date());
   return createCallerFactory(appRouter)({
     ...services,
     config: { ...config, ...overrides.config },
     origin: 'http://edge.test',
-    authorization: await bearer(owner),
-    now: overrides.now ?? (() => new Date()),
+    authorization: overrides.authorization ?? (await bearer(owner, 3600, now())),
+    now,
   });
 }
 
