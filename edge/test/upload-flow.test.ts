@@ -112,6 +112,96 @@ describe('uploads through the edge, in workerd, against the S3 emulator', () => 
     const late = await fetch(parts[1]!.url, { method: 'PUT', body: patternBytes(5 * MiB) });
     expect(late.status).toBe(404);
     expect(await late.text()).toContain('NoSuchUpload');
-    await expect(caller.uploads.abort({ uploadToken: created.uploadToken })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(caller.uploads.signParts({ uploadToken: created.uploadToken, parts: [{ partNumber: 3 }] })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'this upload was aborted: its uploadToken signs no more parts',
+    });
+    await expect(caller.uploads.abort({ uploadToken: created.uploadToken })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'this upload was already aborted: S3 no longer has it (NoSuchUpload)',
+    });
+  });
+});
+
+describe('an upload that has ended: its token signs nothing more', () => {
+  /** A single-PUT upload of `bytes`, stored and not yet completed. */
+  async function storedSinglePut(caller: Awaited<ReturnType<typeof callerFor>>, bytes: Uint8Array<ArrayBuffer>) {
+    const created = await caller.uploads.create({ fileName: 'clip.mp4', size: bytes.length, contentType: 'video/mp4' });
+    expect(created.mode).toBe('single');
+    const [part] = (await caller.uploads.signParts({ uploadToken: created.uploadToken, parts: [{ partNumber: 1 }] })).parts;
+    const response = await fetch(part!.url, { method: 'PUT', body: bytes, headers: part!.headers });
+    expect(response.status).toBe(200);
+    return { ...created, key: `uploads/alice/${created.videoId}/clip.mp4`, etag: response.headers.get('etag')! };
+  }
+
+  it('a completed single PUT: no new URL that would store the file again; complete again answers the same; abort undoes nothing', async () => {
+    const caller = await callerFor('alice');
+    const bytes = patternBytes(2000);
+    const upload = await storedSinglePut(caller, bytes);
+    const completed = { videoId: upload.videoId, size: 2000 };
+    await expect(caller.uploads.complete({ uploadToken: upload.uploadToken, parts: [{ partNumber: 1, etag: upload.etag }] })).resolves.toMatchObject(completed);
+    await expect(caller.uploads.signParts({ uploadToken: upload.uploadToken, parts: [{ partNumber: 1 }] })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'this upload was completed: its uploadToken signs no more parts',
+    });
+    // A complete whose answer was lost, asked again.
+    await expect(caller.uploads.complete({ uploadToken: upload.uploadToken, parts: [{ partNumber: 1, etag: upload.etag }] })).resolves.toMatchObject(completed);
+    await expect(caller.uploads.abort({ uploadToken: upload.uploadToken })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'this upload was completed: abort cannot undo that',
+    });
+    expect(await sha256Hex(await stored(upload.key))).toBe(await sha256Hex(bytes));
+  });
+
+  it('an aborted single PUT: the stored file is deleted, and nothing is signed, listed or completed after', async () => {
+    const caller = await callerFor('alice');
+    const upload = await storedSinglePut(caller, patternBytes(3000));
+    await expect(caller.uploads.abort({ uploadToken: upload.uploadToken })).resolves.toEqual({ aborted: true });
+    expect((await storedObject(upload.key, { method: 'HEAD' })).status).toBe(404);
+    await expect(caller.uploads.signParts({ uploadToken: upload.uploadToken, parts: [{ partNumber: 1 }] })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'this upload was aborted: its uploadToken signs no more parts',
+    });
+    await expect(caller.uploads.listParts({ uploadToken: upload.uploadToken })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'this upload was aborted: S3 holds nothing of it',
+    });
+    await expect(caller.uploads.complete({ uploadToken: upload.uploadToken, parts: [{ partNumber: 1, etag: upload.etag }] })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'this upload was aborted: there is nothing to complete',
+    });
+    await expect(caller.uploads.abort({ uploadToken: upload.uploadToken })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'this upload was already aborted: S3 no longer has it (NoSuchUpload)',
+    });
+  });
+
+  it('a single PUT aborted before anything was stored ends the same way', async () => {
+    const caller = await callerFor('alice');
+    const created = await caller.uploads.create({ fileName: 'never.mp4', size: 10, contentType: 'video/mp4' });
+    await expect(caller.uploads.listParts({ uploadToken: created.uploadToken })).resolves.toEqual({ parts: [] });
+    await expect(caller.uploads.abort({ uploadToken: created.uploadToken })).resolves.toEqual({ aborted: true });
+    await expect(caller.uploads.signParts({ uploadToken: created.uploadToken, parts: [{ partNumber: 1 }] })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'this upload was aborted: its uploadToken signs no more parts',
+    });
+  });
+
+  it('a completed multipart upload signs no more parts either', async () => {
+    const caller = await callerFor('alice');
+    const bytes = patternBytes(6 * MiB);
+    const created = await caller.uploads.create({ fileName: 'two.mp4', size: bytes.length, contentType: 'video/mp4' });
+    const { parts } = await caller.uploads.signParts({ uploadToken: created.uploadToken, parts: [{ partNumber: 1 }, { partNumber: 2 }] });
+    const bodies = [bytes.slice(0, 5 * MiB), bytes.slice(5 * MiB)];
+    const etags = await Promise.all(parts.map(async (part, i) => (await fetch(part.url, { method: 'PUT', body: bodies[i] })).headers.get('etag')!));
+    await caller.uploads.complete({ uploadToken: created.uploadToken, parts: etags.map((etag, i) => ({ partNumber: i + 1, etag })) });
+    await expect(caller.uploads.signParts({ uploadToken: created.uploadToken, parts: [{ partNumber: 2 }] })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'this upload was completed: its uploadToken signs no more parts',
+    });
+    await expect(caller.uploads.abort({ uploadToken: created.uploadToken })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'this upload was completed: abort cannot undo that',
+    });
   });
 });

@@ -5,13 +5,19 @@ import { fromBase64Url, toBase64Url } from './base64url.js';
 /**
  * What an upload token binds. The edge keeps no state between calls: everything it needs to
  * sign parts, complete or abort travels in the token, HMAC-signed so it cannot be altered.
+ * Whether the upload has ended is the one thing a token cannot say; S3 keeps that, as whether
+ * the upload's multipart upload is still open (see `uploads/upload-state.ts`).
  */
 export const UploadClaims = z.object({
   v: z.literal(1),
   videoId: VideoId,
   key: z.string().min(1),
   mode: UploadMode,
-  /** S3's multipart upload id; empty in `single` mode. */
+  /**
+   * S3's multipart upload id. In `single` mode one is opened too, never given parts or completed:
+   * it stays open while the upload does, and complete or abort ends it. Empty in single-mode
+   * tokens issued before uploads kept that record.
+   */
   uploadId: z.string(),
   contentType: z.string(),
   checksum: ChecksumAlgorithm.optional(),

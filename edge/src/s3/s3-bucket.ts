@@ -145,6 +145,24 @@ export class S3Bucket {
     }
   }
 
+  /**
+   * Whether S3 still has the multipart upload open: ListParts, one part at most. A completed or
+   * aborted upload answers NoSuchUpload; that is the edge's record that an upload has ended.
+   */
+  async multipartUploadIsOpen(key: string, uploadId: string): Promise<boolean> {
+    const url = this.objectUrl(key);
+    url.searchParams.set('uploadId', uploadId);
+    url.searchParams.set('max-parts', '1');
+    try {
+      const response = await this.#send('ListParts', url, { method: 'GET' });
+      await response.body?.cancel();
+      return true;
+    } catch (error) {
+      if (error instanceof S3RequestError && error.code === 'NoSuchUpload') return false;
+      throw error;
+    }
+  }
+
   async abortMultipartUpload(key: string, uploadId: string): Promise<void> {
     const url = this.objectUrl(key);
     url.searchParams.set('uploadId', uploadId);

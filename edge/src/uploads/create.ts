@@ -6,7 +6,7 @@ import { toTrpcError } from './upload-errors.js';
 
 /**
  * Starts an upload under the caller's prefix and hands back a token that binds it. A file
- * that fits in one part skips multipart altogether: its one part is signed as a PutObject.
+ * that fits in one part is not sent as a multipart upload: its one part is signed as a PutObject.
  */
 export const createUpload = authedProcedure
   .input(CreateUploadInput)
@@ -28,12 +28,13 @@ export const createUpload = authedProcedure
     const key = sourceKey(ctx.owner, videoId, input.fileName);
     const plan = planParts(input.size);
     const mode = plan.partCount === 1 ? 'single' : 'multipart';
-    const uploadId =
-      mode === 'single'
-        ? ''
-        : await ctx.bucket.createMultipartUpload(key, input.contentType, input.checksum).catch((error: unknown) => {
-            throw toTrpcError(error);
-          });
+    // A single PUT opens one too, though it never gets a part: while it is open the upload is,
+    // and complete or abort ends it, so an ended upload's token signs nothing (upload-state.ts).
+    const uploadId = await ctx.bucket
+      .createMultipartUpload(key, input.contentType, mode === 'multipart' ? input.checksum : undefined)
+      .catch((error: unknown) => {
+        throw toTrpcError(error);
+      });
     const exp = Math.floor(ctx.now().getTime() / 1000) + ctx.config.UPLOAD_TTL_SECONDS;
     const uploadToken = await signUploadToken(
       {

@@ -2,6 +2,7 @@ import { TRPCError } from '@trpc/server';
 import { SignPartsInput, SignPartsOutput, partRange } from '@hoist/shared';
 import { authedProcedure } from '../trpc.js';
 import { claimsFor } from './upload-errors.js';
+import { requireOpenUpload } from './upload-state.js';
 
 /** `YYYYMMDDTHHMMSSZ`, the form SigV4 signs with. */
 export function amzDate(date: Date): string {
@@ -32,6 +33,10 @@ export const signParts = authedProcedure
         throw new TRPCError({ code: 'BAD_REQUEST', message: `part ${part.partNumber} has a checksum, but the upload was created without checksum` });
       }
     }
+    // S3 would refuse parts of an ended multipart upload, but a single PUT's URL would store the
+    // file again after complete (a second source event) or after abort: nothing is signed once
+    // the upload has ended. URLs handed out before stay good until they expire, as any presigned URL.
+    await requireOpenUpload(ctx, claims, 'its uploadToken signs no more parts');
     const now = ctx.now();
     const nowSeconds = Math.floor(now.getTime() / 1000);
     // A part URL never outlives the upload token that allowed it.
