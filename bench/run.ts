@@ -10,8 +10,9 @@ import { ladderBenchmark } from './ladder/ladder.bench.js';
 import { pipelineBenchmark } from './pipeline/pipeline.bench.js';
 import { fleetBenchmark } from './fleet/fleet.bench.js';
 import { splitBenchmark } from './split/split.bench.js';
+import { playableBenchmark } from './playable/playable.bench.js';
 
-const BENCHMARKS: Benchmark[] = [signBenchmark, uploadBenchmark, ladderBenchmark, pipelineBenchmark, fleetBenchmark, splitBenchmark];
+const BENCHMARKS: Benchmark[] = [signBenchmark, uploadBenchmark, ladderBenchmark, pipelineBenchmark, fleetBenchmark, splitBenchmark, playableBenchmark];
 
 /** `npm run bench [-- NAME ...]`: runs the benchmarks, prints the table, writes bench/results/. */
 async function main(): Promise<void> {

@@ -22,8 +22,8 @@ export function benchPlan(info: SourceInfo, rungs: Rung[], chunkSeconds = 60): C
 
 /**
  * Hoist's encode of a video shorter than two chunks, exactly as the fleet runs it (encode-unit.ts):
- * an HDR source's tone-mapping LUT first, then the chunk's every rung from one decode and the
- * audio beside it, each a task of the pool.
+ * an HDR source's tone-mapping LUT first, then its chunks in order (the first one segment long),
+ * each every rung from one decode, and the audio beside them, each a task of the pool.
  */
 export async function hoistLadder(pool: EncodePool, ffmpeg: string, plan: ChunkPlan, sourcePath: string, outDir: string): Promise<void> {
   const source = { path: sourcePath };
@@ -33,7 +33,13 @@ export async function hoistLadder(pool: EncodePool, ffmpeg: string, plan: ChunkP
   await mkdir(video, { recursive: true });
   const lut = dynamicRange(plan.sourceColour) === 'sdr' ? undefined : await makeToneMapLut(ffmpeg, plan.sourceColour, video, bounds);
   await Promise.all([
-    pool.run({ what: 'the chunk', ffmpegPath: ffmpeg, args: videoChunkArgs(plan, plan.chunks[0]!, source, video, lut), outputDirs: plan.rungs.map((r) => trackDir(video, `${r.label}p`)), durationSeconds: plan.durationSeconds, ...bounds }),
+    (async () => {
+      // The chunks one after another (the first, one segment, makes the video playable).
+      for (const chunk of plan.chunks) {
+        const dir = join(video, String(chunk.index));
+        await pool.run({ what: 'a chunk', ffmpegPath: ffmpeg, args: videoChunkArgs(plan, chunk, source, dir, lut), outputDirs: plan.rungs.map((r) => trackDir(dir, `${r.label}p`)), durationSeconds: chunk.durationSeconds, ...bounds });
+      }
+    })(),
     ...(plan.hasAudio ? [pool.run({ what: 'the audio', ffmpegPath: ffmpeg, args: audioArgs(plan, source, audio), outputDirs: [trackDir(audio, 'audio')], durationSeconds: plan.durationSeconds, ...bounds })] : []),
   ]);
 }

@@ -42,12 +42,39 @@ describe('videos.status and playback from a private bucket', () => {
     expect(master.headers.get('content-type')).toBe('application/vnd.apple.mpegurl');
     expect(await master.text()).toContain('\n360p/index.m3u8\n');
 
-    const media = await (await exports.default.fetch(status.renditions[0]!.url)).text();
+    const mediaResponse = await exports.default.fetch(status.renditions[0]!.url);
+    // Finished: the playlist never changes again within its URL's life.
+    expect(mediaResponse.headers.get('cache-control')).toBe('private, max-age=300');
+    const media = await mediaResponse.text();
     const segmentUrl = media.split('\n').find((line) => line.startsWith('http'))!;
     expect(segmentUrl).toContain(`/renditions/${videoId}/360p/segment_00000.ts?X-Amz-Algorithm=AWS4-HMAC-SHA256`);
     const segment = await fetch(segmentUrl);
     expect(segment.status).toBe(200);
     expect(new Uint8Array(await segment.arrayBuffer())).toEqual(new Uint8Array([0x47, 1, 2, 3]));
+  });
+
+  it('hands out playback URLs from `playable` on, and serves a growing playlist uncached', async () => {
+    const videoId = newVideoId();
+    const status: VideoStatusDocument = {
+      state: 'playable',
+      playableSeconds: 4,
+      videoId,
+      owner: 'alice',
+      sourceKey: `uploads/alice/${videoId}/a.mp4`,
+      sourceEtag: 'e',
+      updatedAt: new Date().toISOString(),
+      progress: 0.3,
+      renditions: [{ label: 360, width: 640, height: 360, bandwidth: 800_000, codecs: 'avc1.64001e,mp4a.40.2', playlist: '360p/index.m3u8' }],
+    };
+    await put(outputKeys.status(videoId), JSON.stringify(status));
+    await put(outputKeys.master(videoId), '#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=800000,RESOLUTION=640x360\n360p/index.m3u8\n');
+    await put(outputKeys.rendition(videoId, 360, 'index.m3u8'), '#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXT-X-PLAYLIST-TYPE:EVENT\n#EXTINF:4.0,\nsegment_00000.ts\n');
+    const answer = await (await callerFor('alice')).videos.status({ videoId });
+    expect(answer).toMatchObject({ state: 'playable', playableSeconds: 4, masterUrl: expect.any(String) });
+    const media = await exports.default.fetch(answer.renditions[0]!.url);
+    expect(media.status).toBe(200);
+    // Still growing: a player must see each new version at its next reload.
+    expect(media.headers.get('cache-control')).toBe('private, no-cache');
   });
 
   it('refuses playback URLs that were altered or have expired', async () => {

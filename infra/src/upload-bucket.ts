@@ -2,7 +2,7 @@ import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { UPLOADS_PREFIX } from '@hoist/shared';
+import { PROCESSING_PREFIX, UPLOADS_PREFIX } from '@hoist/shared';
 
 export interface UploadBucketProps {
   /** The bucket's name; fixed up front so the Lambda's invoke permission can name it (see below). */
@@ -13,10 +13,14 @@ export interface UploadBucketProps {
   abortIncompleteUploadsAfterDays: number;
 }
 
+/** Days a video's private processing documents (`processing/`) are kept at most. */
+export const PROCESSING_DOCUMENTS_DAYS = 15;
+
 /**
- * The one bucket: sources under `uploads/`, outputs under `renditions/`. Private and encrypted;
- * browsers reach it only through presigned URLs, so CORS must let them PUT parts and read each
- * part's `ETag`, and GET the segments of a presigned playlist.
+ * The one bucket: sources under `uploads/`, outputs under `renditions/`, the fleet's chunk
+ * bookkeeping under `processing/`. Private and encrypted; browsers reach it only through
+ * presigned URLs, so CORS must let them PUT parts and read each part's `ETag`, and GET the
+ * segments of a presigned playlist.
  */
 export class UploadBucket extends Construct {
   readonly bucket: s3.Bucket;
@@ -48,6 +52,14 @@ export class UploadBucket extends Construct {
           id: 'abort-incomplete-uploads',
           prefix: UPLOADS_PREFIX,
           abortIncompleteMultipartUploadAfter: Duration.days(props.abortIncompleteUploadsAfterDays),
+        },
+        {
+          // A finished video's processing documents are removed by the fleet; a failed one's
+          // stay for a look until then. 15 days: a chunk message redriven from the dead-letter
+          // queue within its 14-day retention still finds its plan.
+          id: 'expire-processing-documents',
+          prefix: PROCESSING_PREFIX,
+          expiration: Duration.days(PROCESSING_DOCUMENTS_DAYS),
         },
       ],
     });

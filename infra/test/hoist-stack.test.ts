@@ -81,10 +81,13 @@ describe('the Hoist stack', () => {
     });
   });
 
-  it('aborts multipart uploads left incomplete a day after their upload token expires', () => {
+  it('aborts multipart uploads left incomplete a day after their upload token expires, and expires processing documents a failed video left', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: {
-        Rules: [{ Id: 'abort-incomplete-uploads', Prefix: 'uploads/', Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 8 } }],
+        Rules: [
+          { Id: 'abort-incomplete-uploads', Prefix: 'uploads/', Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 8 } },
+          { Id: 'expire-processing-documents', Prefix: 'processing/', Status: 'Enabled', ExpirationInDays: 15 },
+        ],
       },
     });
   });

@@ -139,7 +139,10 @@ export const PlaybackRendition = z.object({
 
 export const VideoStatusOutput = z.object({
   videoId: VideoId,
-  /** `queued` from the moment the source is stored until the fleet picks it up. */
+  /**
+   * `queued` from the moment the source is stored until the fleet picks it up; from `playable`
+   * on, `masterUrl` plays the video's start while the rest is encoded (its playlists grow).
+   */
   state: VideoState,
   /** 0 to 1 across the whole job. */
   progress: z.number().min(0).max(1),
@@ -148,6 +151,8 @@ export const VideoStatusOutput = z.object({
   posterUrl: z.string().url().optional(),
   renditions: z.array(PlaybackRendition),
   durationSeconds: z.number().nonnegative().optional(),
+  /** While `playable`: seconds from the start a player can play now; the rest is still being encoded. */
+  playableSeconds: z.number().positive().optional(),
 });
 export type VideoStatusOutput = z.infer<typeof VideoStatusOutput>;
 

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { OwnerId, VideoId } from './ids.js';
 
-/** Where a video's processing stands. The fleet moves it forward; only `ready` and `failed` are final. */
-export const VideoState = z.enum(['queued', 'probing', 'transcoding', 'publishing', 'ready', 'failed']);
+/**
+ * Where a video's processing stands. The fleet moves it forward; only `ready` and `failed` are
+ * final. From `playable` on, its start plays while the rest is still being encoded.
+ */
+export const VideoState = z.enum(['queued', 'probing', 'transcoding', 'playable', 'publishing', 'ready', 'failed']);
 export type VideoState = z.infer<typeof VideoState>;
 
 /** One rendition of the ladder as it appears in the status and manifest documents. */
@@ -39,6 +42,11 @@ export const VideoStatusDocument = z.discriminatedUnion('state', [
   StatusBase.extend({ state: z.literal('queued') }),
   StatusBase.extend({ state: z.literal('probing') }),
   StatusBase.extend({ state: z.literal('transcoding') }),
+  StatusBase.extend({
+    state: z.literal('playable'),
+    /** Seconds from the start that every rendition (and the audio) has published. */
+    playableSeconds: z.number().positive(),
+  }),
   StatusBase.extend({ state: z.literal('publishing') }),
   StatusBase.extend({
     state: z.literal('ready'),

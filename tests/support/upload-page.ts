@@ -28,14 +28,14 @@ export interface PageFixture {
 }
 
 /** The local stack with a fault proxy in front of S3, a headless Chromium and a scratch folder. */
-export async function startPageFixture(options: { fleet: boolean; edgeVars?: Record<string, string> }): Promise<PageFixture> {
+export async function startPageFixture(options: { fleet: boolean; edgeVars?: Record<string, string>; fleetEnv?: Record<string, string> }): Promise<PageFixture> {
   const dir = await mkdtemp(join(tmpdir(), 'hoist-page-test-'));
   let proxy: FaultProxy | undefined;
   const contexts: BrowserContext[] = [];
   const [stackResult, browserResult] = await Promise.allSettled([
     startTestStack({
       fleet: options.fleet,
-      fleetEnv: { LADDER: '360,240', X264_PRESET: 'ultrafast', POOL_SIZE: '2' },
+      fleetEnv: { LADDER: '360,240', X264_PRESET: 'ultrafast', POOL_SIZE: '2', ...options.fleetEnv },
       ...(options.edgeVars ? { edgeVars: options.edgeVars } : {}),
       s3Front: async (endpoint) => (proxy = await startFaultProxy(endpoint)),
     }),

@@ -44,15 +44,15 @@ describe('a video longer than two chunks, spread over the queue and stitched', (
   it('encodes each chunk as its own message and stitches one seamless ladder with one audio group', async () => {
     const job = await fx.jobFor('long.mp4', clip);
 
-    // The source's worker plans, queues the other units and encodes the first chunk.
+    // The source's worker plans, queues the other chunks and encodes the first chunk and the audio.
     expect(await runTranscodeJob(job, fx.deps)).toBe('done');
     const plan = ChunkPlan.parse(await (await fx.fetchOutput(processingKeys.plan(job.videoId, job.etag))).json());
     expect(plan.chunks.map((c) => [c.startSeconds, c.firstSegment])).toEqual([[0, 0], [4, 1], [8, 2]]);
-    expect(await fx.status(job.videoId)).toMatchObject({ state: 'transcoding', chunks: { done: 1, total: 3 } });
+    expect(await fx.status(job.videoId)).toMatchObject({ state: 'playable', playableSeconds: 4, chunks: { done: 1, total: 3 } });
 
-    // The fleet takes chunks 1 and 2 and the audio; whoever records the last unit finalizes.
+    // The fleet takes chunks 1 and 2; whoever records the last unit finalizes.
     const outcomes = await fx.runQueued();
-    expect(outcomes.sort()).toEqual(['done', 'done', 'ready']);
+    expect(outcomes.sort()).toEqual(['done', 'ready']);
     expect(await fx.status(job.videoId)).toMatchObject({ state: 'ready', progress: 1, chunks: { done: 3, total: 3 } });
 
     const master = await (await fx.fetchOutput(outputKeys.master(job.videoId))).text();
@@ -105,7 +105,7 @@ describe('a video longer than two chunks, spread over the queue and stitched', (
       new (await import('@aws-sdk/client-sqs')).ReceiveMessageCommand({ QueueUrl: fx.queue.emulator.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
     );
     const units = (queued.Messages ?? []).map((m) => JSON.parse(m.Body!) as ChunkJob);
-    expect(units).toHaveLength(3);
+    expect(units).toHaveLength(2);
     const outcomes = await Promise.all(units.flatMap((unit, i) => [0, 1].map((copy) => runChunkJob(unit, fx.deps, { messageId: `m${i}-${copy}`, receivedAt: new Date() }))));
     // Exactly one finalized; every other run either found its unit recorded or left finalizing to it.
     expect(outcomes.filter((o) => o === 'ready')).toHaveLength(1);
@@ -132,7 +132,10 @@ describe('a video longer than two chunks, spread over the queue and stitched', (
     await expect(runChunkJob(chunk, fx.deps, { messageId: 'killed', receivedAt: new Date(), signal: stop.signal })).rejects.toMatchObject({ retryable: true });
     const recorded = await fx.fetchOutput(processingKeys.unit(job.videoId, job.etag, `video-0000${chunk.unit.kind === 'video' ? chunk.unit.index : 0}`));
     expect(recorded.status).toBe(404);
-    expect((await fx.fetchOutput(outputKeys.rendition(job.videoId, 360, 'index.m3u8'))).status).toBe(404);
+    // The published playlist still holds the first chunk alone, open-ended.
+    const published = await (await fx.fetchOutput(outputKeys.rendition(job.videoId, 360, 'index.m3u8'))).text();
+    expect(extinfs(published).map((s) => s.uri)).toEqual(['segment_00000.ts']);
+    expect(published).not.toContain('#EXT-X-ENDLIST');
 
     // Redelivered (the visibility timeout ran out), every unit completes.
     expect(await fx.runQueued()).toContain('ready');
@@ -151,7 +154,7 @@ describe('a video longer than two chunks, spread over the queue and stitched', (
     const { ReceiveMessageCommand, DeleteMessageCommand } = await import('@aws-sdk/client-sqs');
     const queued = await fx.queue.sqs.send(new ReceiveMessageCommand({ QueueUrl: fx.queue.emulator.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
     const units = (queued.Messages ?? []).map((m) => JSON.parse(m.Body!) as ChunkJob);
-    expect(units).toHaveLength(3);
+    expect(units).toHaveLength(2);
 
     const started = Date.now();
     const outcomes = await Promise.all(units.map((unit, i) => runChunkJob(unit, deps, { messageId: `bad-${i}`, receivedAt: new Date() })));
@@ -167,7 +170,56 @@ describe('a video longer than two chunks, spread over the queue and stitched', (
     // Redelivered, a unit of the failed video is dropped unrun, and the status stays as it is.
     expect(await runChunkJob(units.find((u) => u.unit.kind === 'video' && u.unit.index === 2)!, fx.deps)).toBe('failed');
     expect(await fx.status(job.videoId)).toEqual(status);
-    expect((await fx.fetchOutput(outputKeys.master(job.videoId))).status).toBe(404);
+    // What was published stays an unfinished EVENT playlist: nothing reads as a complete video.
+    expect(await (await fx.fetchOutput(outputKeys.rendition(job.videoId, 360, 'index.m3u8'))).text()).not.toContain('#EXT-X-ENDLIST');
+    expect(status.renditions).toEqual([]);
+    for (const message of queued.Messages ?? []) {
+      await fx.queue.sqs.send(new DeleteMessageCommand({ QueueUrl: fx.queue.emulator.queueUrl, ReceiptHandle: message.ReceiptHandle! }));
+    }
+  });
+
+  it('publishes as it goes: EVENT playlists grow by whole chunks from the start, never with a hole, and end as a finished ladder', async () => {
+    const job = await fx.jobFor('grows.mp4', clip);
+    expect(await runTranscodeJob(job, fx.deps)).toBe('done');
+    const text = async (key: string) => (await fx.fetchOutput(key)).text();
+    const rung = outputKeys.rendition(job.videoId, 360, 'index.m3u8');
+
+    // Playable after the first chunk: the master names every rung and the audio group, each
+    // rung holds the first segment, the audio at least as much, and nothing says it is finished.
+    const master = await text(outputKeys.master(job.videoId));
+    expect(master).toContain('RESOLUTION=426x240');
+    expect(master).toContain('RESOLUTION=640x360');
+    expect(master).toContain('URI="audio/index.m3u8"');
+    const first = await fx.fetchOutput(rung);
+    expect(first.headers.get('cache-control')).toBe('no-cache');
+    const firstText = await first.text();
+    expect(firstText).toContain('#EXT-X-PLAYLIST-TYPE:EVENT');
+    expect(firstText).not.toContain('#EXT-X-ENDLIST');
+    expect(extinfs(firstText).map((s) => s.uri)).toEqual(['segment_00000.ts']);
+    const audio = extinfs(await text(outputKeys.audio(job.videoId, 'index.m3u8')));
+    expect(audio.reduce((sum, s) => sum + s.seconds, 0)).toBeGreaterThanOrEqual(4);
+    expect(await fx.status(job.videoId)).toMatchObject({ state: 'playable', playableSeconds: 4, renditions: [expect.objectContaining({ label: 240 }), expect.objectContaining({ label: 360 })] });
+
+    const { ReceiveMessageCommand, DeleteMessageCommand } = await import('@aws-sdk/client-sqs');
+    const queued = await fx.queue.sqs.send(new ReceiveMessageCommand({ QueueUrl: fx.queue.emulator.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+    const chunk = (index: number) => (queued.Messages ?? []).map((m) => JSON.parse(m.Body!) as ChunkJob).find((u) => u.unit.kind === 'video' && u.unit.index === index)!;
+
+    // The last chunk lands first: it waits, unpublished, for the one before it.
+    expect(await runChunkJob(chunk(2), fx.deps, { messageId: 'c2', receivedAt: new Date() })).toBe('done');
+    expect(extinfs(await text(rung)).map((s) => s.uri)).toEqual(['segment_00000.ts']);
+    expect(await fx.status(job.videoId)).toMatchObject({ state: 'playable', playableSeconds: 4 });
+
+    // The middle one lands: the playlist grows over both at once, and the video is finished.
+    expect(await runChunkJob(chunk(1), fx.deps, { messageId: 'c1', receivedAt: new Date() })).toBe('ready');
+    const final = await fx.fetchOutput(rung);
+    expect(final.headers.get('cache-control')).toBe('public, max-age=10');
+    const finalText = await final.text();
+    expect(finalText).toMatch(/#EXT-X-ENDLIST\n$/);
+    expect(finalText.startsWith(firstText.replace(/#EXTINF[\s\S]*$/, ''))).toBe(true);
+    expect(extinfs(finalText).map((s) => s.uri)).toEqual(['segment_00000.ts', 'segment_00001.ts', 'segment_00002.ts', 'segment_00003.ts']);
+    expect(await text(outputKeys.audio(job.videoId, 'index.m3u8'))).toMatch(/#EXT-X-ENDLIST\n$/);
+    expect(await fx.status(job.videoId)).toMatchObject({ state: 'ready' });
+    await decodeFully(await fx.downloadRenditions(job.videoId, '360p/index.m3u8'));
     for (const message of queued.Messages ?? []) {
       await fx.queue.sqs.send(new DeleteMessageCommand({ QueueUrl: fx.queue.emulator.queueUrl, ReceiptHandle: message.ReceiptHandle! }));
     }

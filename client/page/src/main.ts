@@ -120,10 +120,20 @@ async function uploadAndWatch(api: ApiClient, token: string, file: File): Promis
   const processing = new ProcessingPanel(api, {
     onConnection: (state) => say(state === 'lost' ? 'Connection lost, retrying…' : 'Connection is back. Processing the video…', state === 'lost' ? 'warning' : undefined),
   });
+  // Playback starts as soon as the video's start is published, and goes on as the rest lands.
+  let playing: Promise<void> | undefined;
   try {
-    const status = await processing.follow(videoId);
+    const status = await processing.follow(videoId, (playable) => {
+      say('Your video is playable from the start; the rest is still being processed…', 'ok');
+      playing = player.play(playable);
+    });
     say('Your video is ready.', 'ok');
-    await player.play(status);
+    if (playing) {
+      await playing;
+      player.finished(status);
+    } else {
+      await player.play(status);
+    }
   } catch (error) {
     const failure = describeFailure(error);
     say('');

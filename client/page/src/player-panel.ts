@@ -39,7 +39,7 @@ export class PlayerPanel {
   constructor(private readonly onError: (message: string) => void) {}
 
   async play(status: VideoStatusOutput): Promise<void> {
-    if (!status.masterUrl) throw new Error('the video is ready but has no playlist');
+    if (!status.masterUrl) throw new Error('the video is playable but has no playlist');
     this.#section.hidden = false;
     if (status.posterUrl) this.#video.poster = status.posterUrl;
     this.#heading.focus();
@@ -60,8 +60,15 @@ export class PlayerPanel {
     }
   }
 
+  /** The video finished processing while it played: its poster, now there is one. */
+  finished(status: VideoStatusOutput): void {
+    if (status.posterUrl && !this.#video.poster) this.#video.poster = status.posterUrl;
+  }
+
   #playWithHlsJs(Hls: HlsClass, masterUrl: string): void {
-    const hls = new Hls();
+    // A video still being processed has growing (EVENT) playlists, which hls.js would join at
+    // their live edge: a video is watched from its start, and the playlists keep growing ahead.
+    const hls = new Hls({ startPosition: 0 });
     this.#hls = hls;
     hls.on(Hls.Events.MANIFEST_PARSED, () => this.#renderRungs(hls.levels));
     hls.on(Hls.Events.LEVEL_SWITCHED, (_event, data) => {

@@ -15,6 +15,8 @@ function stateText(state: VideoState, progress: number): string {
       return 'Reading the video…';
     case 'transcoding':
       return `Making the renditions: ${percent}`;
+    case 'playable':
+      return `Playable from the start; making the rest: ${percent}`;
     case 'publishing':
       return `Publishing the renditions: ${percent}`;
     case 'ready':
@@ -31,7 +33,8 @@ export interface ProcessingEvents {
 
 /**
  * Step 3: follows `videos.status` until the video is `ready` (resolves with its status) or
- * `failed` (rejects with the fleet's reason). A poll that got no answer or a server error is
+ * `failed` (rejects with the fleet's reason). The first time it is `playable` (its start is
+ * published while the rest is encoded), `onPlayable` gets that status, so playback can begin. A poll that got no answer or a server error is
  * retried with a longer wait; an expired session ends it.
  */
 export class ProcessingPanel {
@@ -45,7 +48,8 @@ export class ProcessingPanel {
     private readonly events: ProcessingEvents,
   ) {}
 
-  async follow(videoId: string): Promise<VideoStatusOutput> {
+  async follow(videoId: string, onPlayable?: (status: VideoStatusOutput) => void): Promise<VideoStatusOutput> {
+    let playable = false;
     this.#section.hidden = false;
     this.#videoId.textContent = videoId;
     this.#show('queued', 0);
@@ -70,6 +74,10 @@ export class ProcessingPanel {
       lost = false;
       delay = POLL_MS;
       this.#show(status.state, status.progress);
+      if (status.state === 'playable' && status.masterUrl && !playable) {
+        playable = true;
+        onPlayable?.(status);
+      }
       if (status.state === 'ready') return status;
       if (status.state === 'failed') throw new Error(status.error ?? 'the video could not be processed');
       await sleep(POLL_MS);

@@ -57,7 +57,18 @@ playbackRoute.get('/play/:videoId/:exp/:sig/*', async (c) => {
   }
   return c.body(body, 200, {
     'content-type': 'application/vnd.apple.mpegurl',
-    'cache-control': 'private, max-age=10',
+    'cache-control': playlistCacheControl(path, playlist),
     'access-control-allow-origin': '*',
   });
 });
+
+/**
+ * A media playlist that is still growing (an EVENT playlist of a video being encoded, no
+ * `EXT-X-ENDLIST` yet) must reach the player fresh at each reload, so nothing may keep it; a
+ * finished one never changes again within its URL's life. The master is rewritten once, when
+ * the video is finished (measured bandwidths), so it is kept briefly.
+ */
+export function playlistCacheControl(path: string, playlist: string): string {
+  if (path === 'master.m3u8') return 'private, max-age=10';
+  return /^#EXT-X-ENDLIST\s*$/m.test(playlist) ? 'private, max-age=300' : 'private, no-cache';
+}

@@ -38,6 +38,7 @@ export const videoStatus = authedProcedure
       progress: doc.progress,
       ...(doc.state === 'failed' ? { error: doc.error } : {}),
       ...(doc.state === 'ready' ? { durationSeconds: doc.durationSeconds } : {}),
+      ...(doc.state === 'playable' ? { playableSeconds: doc.playableSeconds } : {}),
       ...(urls ? { masterUrl: urls.master } : {}),
       ...(urls && doc.state === 'ready' && doc.poster ? { posterUrl: await urls.poster() } : {}),
       renditions: urls

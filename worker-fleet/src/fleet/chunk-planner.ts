@@ -12,25 +12,35 @@ export const SEGMENT_SECONDS = 4;
 export const DEFAULT_CHUNK_SECONDS = 60;
 
 /**
- * Cuts a video of `durationSeconds` into chunks of `chunkSeconds` on the segment grid: every
- * chunk but the last is exactly `chunkSeconds` (a whole number of segments, so each starts on a
- * keyframe and a segment boundary); the last runs to the end and is between one and two chunks
- * long, so no chunk is a sliver. A video shorter than two chunks is a single chunk.
+ * The first chunk is one segment: it is what makes a video playable, so it is the smallest unit
+ * that gives a player something to play, and it is done seconds after the probe.
+ */
+export const FIRST_CHUNK_SEGMENTS = 1;
+
+/**
+ * Cuts a video of `durationSeconds` into chunks on the segment grid. The first chunk is
+ * FIRST_CHUNK_SEGMENTS segments (when the video is longer than that); after it, every chunk but
+ * the last is exactly `chunkSeconds` (a whole number of segments, so each starts on a keyframe
+ * and a segment boundary), and the last runs to the end, between one and two chunks long, so no
+ * chunk is a sliver. What follows the first chunk of a video shorter than two chunks is one chunk.
  */
 export function planChunks(durationSeconds: number, chunkSeconds: number, segmentSeconds = SEGMENT_SECONDS): Chunk[] {
   if (!(chunkSeconds > 0) || chunkSeconds % segmentSeconds !== 0) {
     throw new Error(`chunk length ${chunkSeconds} s is not a whole number of ${segmentSeconds} s segments`);
   }
-  const count = Math.max(1, Math.floor(durationSeconds / chunkSeconds));
+  const first = FIRST_CHUNK_SEGMENTS * segmentSeconds;
+  if (durationSeconds <= first + segmentSeconds / 2) return [{ index: 0, startSeconds: 0, durationSeconds: Math.max(durationSeconds, Number.EPSILON), firstSegment: 0 }];
+  const rest = durationSeconds - first;
+  const count = Math.max(1, Math.floor(rest / chunkSeconds));
   const segmentsPerChunk = chunkSeconds / segmentSeconds;
-  return Array.from({ length: count }, (_, index) => {
-    const startSeconds = index * chunkSeconds;
-    const last = index === count - 1;
+  const later = Array.from({ length: count }, (_, i): Chunk => {
+    const startSeconds = first + i * chunkSeconds;
     return {
-      index,
+      index: i + 1,
       startSeconds,
-      durationSeconds: last ? Math.max(durationSeconds - startSeconds, Number.EPSILON) : chunkSeconds,
-      firstSegment: index * segmentsPerChunk,
+      durationSeconds: i === count - 1 ? durationSeconds - startSeconds : chunkSeconds,
+      firstSegment: FIRST_CHUNK_SEGMENTS + i * segmentsPerChunk,
     };
   });
+  return [{ index: 0, startSeconds: 0, durationSeconds: first, firstSegment: 0 }, ...later];
 }

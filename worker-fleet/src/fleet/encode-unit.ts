@@ -65,7 +65,20 @@ export interface EncodedUnit {
  * read from S3 through a presigned URL that lives as long as the run may; the scratch disk
  * holds only this unit's output.
  */
-export async function encodeUnit(plan: ChunkPlan, unit: WorkUnit, deps: EncodeUnitDeps, options: { signal?: AbortSignal; onProgress?: (fraction: number) => void } = {}): Promise<EncodedUnit> {
+export interface EncodeUnitOptions {
+  signal?: AbortSignal;
+  onProgress?: (fraction: number) => void;
+  /**
+   * Called while ffmpeg runs, each time a track has new segments in the bucket, with all of that
+   * track's segments so far (the audio publishes them at once).
+   */
+  onSegments?: (track: string, segments: readonly SegmentEntry[]) => Promise<void>;
+}
+
+/** How often a running encode looks for segments ffmpeg has closed, to upload them. */
+const SEGMENT_POLL_MS = 500;
+
+export async function encodeUnit(plan: ChunkPlan, unit: WorkUnit, deps: EncodeUnitDeps, options: EncodeUnitOptions = {}): Promise<EncodedUnit> {
   const started = performance.now();
   const what = describeUnit(plan, unit);
   const scratch = await deps.scratch.claim(plan.videoId, estimatedOutputBytes(plan, unit));
@@ -80,12 +93,31 @@ export async function encodeUnit(plan: ChunkPlan, unit: WorkUnit, deps: EncodeUn
     const hdr = unit.kind === 'video' && dynamicRange(plan.sourceColour) !== 'sdr';
     const lut = hdr ? await makeToneMapLut(deps.binaries.ffmpeg, plan.sourceColour, scratch.dir, LUT_BOUNDS, options.signal) : undefined;
     const args = unit.kind === 'audio' ? audioArgs(plan, source, scratch.dir) : videoChunkArgs(plan, plan.chunks[unit.index]!, source, scratch.dir, lut);
-    const { elapsedMs: encodeMs } = await deps.pool.run(
-      { what, ffmpegPath: deps.binaries.ffmpeg, args, outputDirs: tracks.map((track) => trackDir(scratch.dir, track)), durationSeconds: seconds, timeoutMs: bounds.timeoutMs, memoryBytes: bounds.memoryBytes },
-      { ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) },
-    );
+    const uploads = new SegmentUploads(plan, deps.store, scratch.dir);
+    // Segments go up as ffmpeg closes them, overlapping the upload with the encode.
+    let polling = Promise.resolve();
+    const poll = setInterval(() => {
+      polling = polling.then(async () => {
+        for (const track of tracks) {
+          if (await uploads.uploadNew(track, false)) await options.onSegments?.(track, uploads.segments(track));
+        }
+      }).catch(() => {});
+    }, SEGMENT_POLL_MS);
+    let encodeMs: number;
+    try {
+      ({ elapsedMs: encodeMs } = await deps.pool.run(
+        { what, ffmpegPath: deps.binaries.ffmpeg, args, outputDirs: tracks.map((track) => trackDir(scratch.dir, track)), durationSeconds: seconds, timeoutMs: bounds.timeoutMs, memoryBytes: bounds.memoryBytes },
+        { ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) },
+      ));
+    } finally {
+      clearInterval(poll);
+      await polling;
+    }
     const published = [];
-    for (const track of tracks) published.push({ name: track, segments: await uploadTrack(plan, track, trackDir(scratch.dir, track), deps.store) });
+    for (const track of tracks) {
+      await uploads.uploadNew(track, true);
+      published.push({ name: track, segments: uploads.segments(track) });
+    }
     return {
       record: { unit, tracks: published, seconds, elapsedMs: Math.round(performance.now() - started), finishedAt: new Date().toISOString() },
       encodeMs: Math.round(encodeMs),
@@ -95,24 +127,50 @@ export async function encodeUnit(plan: ChunkPlan, unit: WorkUnit, deps: EncodeUn
   }
 }
 
-/** Uploads one track's segments of a unit and returns its playlist entries, in order. */
-async function uploadTrack(plan: ChunkPlan, track: string, dir: string, store: S3Store): Promise<SegmentEntry[]> {
-  const segments = playlistSegments(await readFile(join(dir, UNIT_PLAYLIST), 'utf8'));
-  if (segments.length === 0) throw new Error(`ffmpeg wrote no ${track} segment`);
-  const entries: SegmentEntry[] = [];
-  for (let i = 0; i < segments.length; i += UPLOADS_AT_ONCE) {
-    const batch = segments.slice(i, i + UPLOADS_AT_ONCE);
-    entries.push(
-      ...(await Promise.all(
-        batch.map(async ({ uri, seconds }) => {
-          const path = join(dir, uri);
-          const bytes = (await stat(path)).size;
-          const key = track === 'audio' ? outputKeys.audio(plan.videoId, uri) : outputKeys.rendition(plan.videoId, Number.parseInt(track, 10), uri);
-          await store.putFile(key, path);
-          return { uri, seconds, bytes };
-        }),
-      )),
-    );
+/**
+ * The segments of a unit's tracks put in the bucket so far, in order. ffmpeg lists a segment in
+ * its playlist only once the segment is closed (and renamed from its temporary name), so what
+ * the playlist lists is whole; after ffmpeg has exited, its last playlist is the full list.
+ */
+class SegmentUploads {
+  readonly #done = new Map<string, SegmentEntry[]>();
+
+  constructor(
+    private readonly plan: ChunkPlan,
+    private readonly store: S3Store,
+    private readonly dir: string,
+  ) {}
+
+  segments(track: string): SegmentEntry[] {
+    return [...(this.#done.get(track) ?? [])];
   }
-  return entries;
+
+  /** Uploads what the track's playlist lists beyond what is up; true when there was any. */
+  async uploadNew(track: string, final: boolean): Promise<boolean> {
+    const dir = trackDir(this.dir, track);
+    const text = await readFile(join(dir, UNIT_PLAYLIST), 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT' && !final) return '';
+      throw error;
+    });
+    const listed = playlistSegments(text).filter((s) => SEGMENT_NAME.test(s.uri));
+    const done = this.#done.get(track) ?? [];
+    if (final && listed.length === 0) throw new Error(`ffmpeg wrote no ${track} segment`);
+    const fresh = listed.slice(done.length);
+    for (let i = 0; i < fresh.length; i += UPLOADS_AT_ONCE) {
+      done.push(
+        ...(await Promise.all(
+          fresh.slice(i, i + UPLOADS_AT_ONCE).map(async ({ uri, seconds }) => {
+            const path = join(dir, uri);
+            const bytes = (await stat(path)).size;
+            await this.store.putFile(track === 'audio' ? outputKeys.audio(this.plan.videoId, uri) : outputKeys.rendition(this.plan.videoId, Number.parseInt(track, 10), uri), path);
+            return { uri, seconds, bytes };
+          }),
+        )),
+      );
+    }
+    this.#done.set(track, done);
+    return fresh.length > 0;
+  }
 }
+
+const SEGMENT_NAME = /^segment_\d{5,}\.ts$/;

@@ -3,18 +3,18 @@ import { outputKeys, type ChunkPlan, type RenditionEntry, type SegmentEntry, typ
 import { ChildProcessError } from '../process/bounded-process.js';
 import { DEFAULT_FFMPEG_LIMITS, posterBounds } from '../transcode/ffmpeg-bounds.js';
 import { hlsCodecs, h264Level } from '../transcode/h264-level.js';
-import { AUDIO_GROUP, masterPlaylist, measuredBandwidth, mediaPlaylist, type MasterVariant } from '../transcode/playlists.js';
+import { masterPlaylist, measuredBandwidth, type MasterVariant } from '../transcode/playlists.js';
+import { LadderPublisher, PLAYLIST_FILE } from './ladder-publisher.js';
 import { extractPoster } from '../transcode/poster.js';
 import type { EncodeUnitDeps } from './encode-unit.js';
 import type { StatusReporter } from './status-reporter.js';
 
-export const PLAYLIST_FILE = 'index.m3u8';
 
 /**
- * Turns every unit's record into the finished ladder: each rung's playlist (its chunks' entries
- * in order) and the audio's, then the master naming them, then the poster, the manifest and the
- * status `ready`. Playlists go up only after every segment they name (the records say so), and
- * the master after the playlists. Writing the same records again writes the same documents, so
+ * Turns every unit's record into the finished ladder: each rung's playlist completed (its
+ * chunks' entries in order, then EXT-X-ENDLIST) and the audio's, then the master with measured
+ * bandwidths, then the poster, the manifest and the status `ready`. Playlists name only
+ * segments already in the bucket (the records say so). Writing the same records again writes the same documents, so
  * a finalize that is cut short and run again ends in the same ladder.
  */
 export async function finalizeVideo(
@@ -29,19 +29,21 @@ export async function finalizeVideo(
   const audio = records.find((r) => r.unit.kind === 'audio');
   const track = (name: string, from: readonly UnitRecord[]): SegmentEntry[] => from.flatMap((r) => r.tracks.find((t) => t.name === name)?.segments ?? []);
 
+  const publisher = new LadderPublisher(store, plan);
   let audioPeak = 0;
   let audioAverage = 0;
   let audioPlaylist: string | undefined;
   if (audio) {
     const segments = track('audio', [audio]);
     ({ peak: audioPeak, average: audioAverage } = measuredBandwidth(segments.map((s) => s.seconds), segments.map((s) => s.bytes)));
-    await store.put(outputKeys.audio(plan.videoId, PLAYLIST_FILE), mediaPlaylist(segments));
+    await publisher.extend('audio', segments, true);
     audioPlaylist = `${outputKeys.audioDir}/${PLAYLIST_FILE}`;
   }
   const variants: Array<MasterVariant & { bytes: number; segments: number }> = [];
   for (const rung of plan.rungs) {
     const segments = track(`${rung.label}p`, video);
-    await store.put(outputKeys.rendition(plan.videoId, rung.label, PLAYLIST_FILE), mediaPlaylist(segments));
+    // The EVENT playlist players may be reading, completed: the rest of its segments and EXT-X-ENDLIST.
+    await publisher.extend(`${rung.label}p`, segments, true);
     const { peak, average } = measuredBandwidth(segments.map((s) => s.seconds), segments.map((s) => s.bytes));
     variants.push({
       label: rung.label,
@@ -57,6 +59,7 @@ export async function finalizeVideo(
       segments: segments.length,
     });
   }
+  // The master once more, now with bandwidths measured from the segments written.
   await store.put(outputKeys.master(plan.videoId), masterPlaylist(variants, audioPlaylist));
 
   const poster = await makePoster(plan, deps, signal);

@@ -5,6 +5,7 @@ import { chooseLadder } from '../transcode/ladder.js';
 import { UnusableMediaError, probeSource, type SourceInfo } from '../transcode/probe.js';
 import { KEYFRAME_SECONDS, SEGMENT_SECONDS, planChunks } from './chunk-planner.js';
 import { failureDetail, toJobError, JobError } from './job-errors.js';
+import { LadderPublisher } from './ladder-publisher.js';
 import { ProcessingStore } from './processing-store.js';
 import { StatusReporter } from './status-reporter.js';
 import { PROGRESS, currentStatus, deliveredNow, finalizeIfComplete, runUnit, type JobContext, type JobOutcome, type VideoJobDeps } from './unit-runner.js';
@@ -16,9 +17,11 @@ export type { JobOutcome, VideoJobDeps as TranscodeJobDeps } from './unit-runner
  * 1. the media gate reads the source where it is stored (its first bytes by a ranged GET, then
  *    ffprobe through a presigned URL) and refuses what is not usable video, with the reason;
  * 2. the plan (ladder, chunks on the segment grid) is written beside the status, once;
- * 3. every other unit goes on the queue as a chunk message, for any machine of the fleet;
- * 4. this worker encodes the first chunk itself (a video shorter than two chunks: all of it,
- *    with its audio, as one job), and whoever records the last unit finalizes.
+ * 3. the master goes up with every rung it will have (ladder-publisher.ts: each rung's EVENT
+ *    playlist then grows as chunks land, and the video is `playable` once its start is there);
+ * 4. every other chunk goes on the queue as a chunk message, for any machine of the fleet;
+ * 5. this worker encodes the first chunk (one segment) and the audio itself (a video shorter
+ *    than two chunks: all of it, as one job), and whoever records the last unit finalizes.
  * A redelivered job finds the plan and carries on from what is recorded. What the source
  * causes ends `failed` at once; what the machine causes is a retryable JobError (toJobError).
  */
@@ -50,6 +53,8 @@ export async function runTranscodeJob(job: TranscodeJob, deps: VideoJobDeps, con
         return 'failed';
       }
       plan = await processing.createPlan(makePlan(job, source, deps, context.receivedAt));
+      // Players may fetch the master from now on: every rung it will have, and the audio group.
+      await new LadderPublisher(deps.store, plan).writeProvisionalMaster();
       logger.info('planned', {
         videoId: job.videoId,
         planMs: Math.round(performance.now() - planStarted),
@@ -60,14 +65,28 @@ export async function runTranscodeJob(job: TranscodeJob, deps: VideoJobDeps, con
     }
     await status.set({ state: 'transcoding' }, PROGRESS.probed, { done: 0, total: plan.chunks.length });
 
-    // One chunk: this worker does it all, audio beside video, as one job. More: the first
-    // chunk here, the rest (audio too) for the fleet.
+    // This worker takes what makes the video playable soonest: the first chunk (one segment)
+    // and, beside it, the audio. A video shorter than two chunks is done here whole (its second
+    // chunk after the first), as one job; a longer one's other chunks go to the fleet.
     const units = planUnits(plan);
-    const own: WorkUnit[] = plan.chunks.length === 1 ? units : [{ kind: 'video', index: 0 }];
+    const short = plan.chunks.length <= 2;
+    const own = units.filter((unit) => unit.kind === 'audio' || unit.index === 0 || short);
     const done = await processing.doneUnits();
-    const others = units.filter((unit) => !own.some((o) => unitName(o) === unitName(unit)) && !done.has(unitName(unit)));
+    const others = units.filter((unit) => !own.includes(unit) && !done.has(unitName(unit)));
     if (others.length > 0) await deps.dispatch(others.map((unit): ChunkJob => ({ ...job, kind: 'chunk', unit })));
-    await runSiblings(own.map((unit) => (signal) => runUnit(plan, unit, job, deps, status, { ...context, signal })), context.signal);
+    const run = (unit: WorkUnit) => (signal: AbortSignal) => runUnit(plan, unit, job, deps, status, { ...context, signal });
+    const video = own.filter((unit) => unit.kind === 'video');
+    const audio = own.filter((unit) => unit.kind === 'audio');
+    await runSiblings(
+      [
+        // The chunks one after another: the first alone on the cores comes out soonest.
+        async (signal) => {
+          for (const unit of video) await run(unit)(signal);
+        },
+        ...audio.map(run),
+      ],
+      context.signal,
+    );
     return await finalizeIfComplete(plan, deps, status, context);
   } catch (error) {
     return settleFailure(error, job, deps, status, context);

@@ -3,6 +3,7 @@ import type { S3Store } from '../storage/s3-store.js';
 
 export type StatusUpdate =
   | { state: 'queued' | 'probing' | 'transcoding' | 'publishing' }
+  | { state: 'playable'; playableSeconds: number; renditions: RenditionEntry[] }
   | { state: 'ready'; durationSeconds: number; poster: boolean; renditions: RenditionEntry[] }
   | { state: 'failed'; error: string };
 
@@ -18,7 +19,8 @@ const MAX_ATTEMPTS = 8;
  * Writes `status.json` for one source. Several workers write it at once (each chunk reports
  * progress; one of them finalizes), so every write is a conditional one on the version it read:
  * a state never goes back, progress never goes down, and `ready` or `failed` for this source is
- * final, whoever writes after. Progress alone is written at most every `intervalMs`.
+ * final, whoever writes after; once `playable`, progress keeps it playable and its playable
+ * seconds only grow. Progress alone is written at most every `intervalMs`.
  */
 export class StatusReporter {
   #progress = 0;
@@ -64,11 +66,16 @@ export class StatusReporter {
       if (current && (current.state === 'ready' || current.state === 'failed')) return false;
       const progress = update.state === 'ready' ? 1 : Math.max(this.#progress, current?.progress ?? 0);
       const chunks = this.#chunks && current?.chunks && current.chunks.done > this.#chunks.done ? current.chunks : (this.#chunks ?? current?.chunks);
-      // Progress of an earlier state: another worker has moved the video on already.
-      if (current && update.state !== 'failed' && rank(update.state) < rank(current.state)) return true;
+      let next: StatusUpdate = update;
+      // Progress while playable stays playable; playable seconds never go down.
+      if (current?.state === 'playable' && update.state === 'transcoding') next = { state: 'playable', playableSeconds: current.playableSeconds, renditions: current.renditions };
+      if (current?.state === 'playable' && next.state === 'playable') next = { ...next, playableSeconds: Math.max(current.playableSeconds, next.playableSeconds) };
+      // An earlier state: another worker has moved the video on already.
+      if (current && next.state !== 'failed' && rank(next.state) < rank(current.state)) return true;
       const document: VideoStatusDocument = {
-        renditions: [],
-        ...update,
+        // What is playable stays listed until the video is ready (with the final list) or failed.
+        renditions: next.state === 'failed' ? [] : (current?.renditions ?? []),
+        ...next,
         videoId: this.job.videoId,
         owner: this.job.owner,
         sourceKey: this.job.key,
@@ -83,5 +90,5 @@ export class StatusReporter {
   }
 }
 
-const ORDER = ['queued', 'probing', 'transcoding', 'publishing', 'ready', 'failed'] as const;
+const ORDER = ['queued', 'probing', 'transcoding', 'playable', 'publishing', 'ready', 'failed'] as const;
 const rank = (state: (typeof ORDER)[number]) => ORDER.indexOf(state);

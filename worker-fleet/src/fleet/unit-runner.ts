@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { VideoStatusDocument, outputKeys, planUnits, unitName, type ChunkJob, type ChunkPlan, type TranscodeJob, type WorkUnit } from '@hoist/shared';
+import { VideoStatusDocument, outputKeys, planUnits, unitName, type ChunkJob, type ChunkPlan, type SegmentEntry, type TranscodeJob, type WorkUnit } from '@hoist/shared';
 import type { MediaLimits } from '../media/media-limits.js';
 import { encodeUnit, describeUnit, unitSeconds, type EncodeUnitDeps } from './encode-unit.js';
 import { finalizeVideo } from './finalize.js';
+import { LadderPublisher, provisionalVariants } from './ladder-publisher.js';
 import { JobError } from './job-errors.js';
 import { ProcessingStore } from './processing-store.js';
 import type { StatusReporter } from './status-reporter.js';
@@ -82,8 +83,19 @@ export async function runUnit(
   const doneSeconds = plan.chunks.filter((c) => done.has(unitName({ kind: 'video', index: c.index }))).reduce((sum, c) => sum + c.durationSeconds, 0);
   const chunksDone = plan.chunks.filter((c) => done.has(unitName({ kind: 'video', index: c.index }))).length;
   try {
+    const publisher = new LadderPublisher(deps.store, plan);
     const { record, encodeMs } = await encodeUnit(plan, unit, deps, {
       signal: stop.signal,
+      // The audio is published as it is encoded: it is one unit for the whole video, and a
+      // player needs its start as soon as the first chunk's.
+      ...(unit.kind === 'audio'
+        ? {
+            onSegments: async (_track: string, segments: readonly SegmentEntry[]) => {
+              await publisher.extend('audio', segments);
+              await reportPlayable(plan, publisher, status);
+            },
+          }
+        : {}),
       onProgress: (fraction) => {
         if (unit.kind !== 'video') return;
         const seconds = doneSeconds + fraction * unitSeconds(plan, unit);
@@ -92,6 +104,10 @@ export async function runUnit(
     });
     const first = await processing.recordUnit(record);
     deps.logger.info('unit finished', { videoId: plan.videoId, unit: unitName(unit), elapsedMs: record.elapsedMs, encodeMs, recorded: first });
+    // Every rung grows by the chunks now recorded in order from the start.
+    if (unit.kind === 'video') await publisher.publishRecordedChunks();
+    else await publisher.extend('audio', record.tracks[0]!.segments);
+    await reportPlayable(plan, publisher, status);
   } catch (error) {
     if (stop.signal.aborted && !context.signal?.aborted) throw stop.signal.reason;
     throw error;
@@ -99,6 +115,17 @@ export async function runUnit(
     clearInterval(watch);
     context.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/**
+ * Moves the status to `playable` once every rung and the audio hold the video's start, with how
+ * many seconds they hold, and the renditions a player may start on.
+ */
+async function reportPlayable(plan: ChunkPlan, publisher: LadderPublisher, status: StatusReporter): Promise<void> {
+  const seconds = await publisher.playableSeconds();
+  if (seconds <= 0) return;
+  const renditions = provisionalVariants(plan).map(({ label, width, height, bandwidth, codecs, playlist }) => ({ label, width, height, bandwidth, codecs, playlist }));
+  await status.set({ state: 'playable', playableSeconds: Math.round(seconds * 1000) / 1000, renditions });
 }
 
 /**

@@ -11,12 +11,17 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /**
- * Cache lifetimes: segments never change once written; playlists are rewritten as rungs land
- * (and on a re-upload of the same video), so caches hold them briefly; status is always fresh.
+ * Cache lifetimes: segments never change once written; a media playlist still growing (an
+ * EVENT playlist without `EXT-X-ENDLIST`) must reach players fresh at each reload, a finished
+ * one and the master are held briefly (a re-upload of the same video rewrites them); status is
+ * always fresh.
  */
-export function cacheControlFor(key: string): string {
+export function cacheControlFor(key: string, body?: Uint8Array | string): string {
   if (key.endsWith('.ts') || key.endsWith('.jpg')) return 'public, max-age=31536000, immutable';
-  if (key.endsWith('.m3u8')) return 'public, max-age=10';
+  if (key.endsWith('.m3u8')) {
+    const growing = typeof body === 'string' && body.includes('#EXT-X-PLAYLIST-TYPE:EVENT') && !/^#EXT-X-ENDLIST\s*$/m.test(body);
+    return growing ? 'no-cache' : 'public, max-age=10';
+  }
   return 'no-cache';
 }
 
@@ -56,28 +61,35 @@ export class S3Store {
         Key: key,
         Body: body,
         ContentType: contentTypeFor(key),
-        CacheControl: cacheControlFor(key),
+        CacheControl: cacheControlFor(key, body),
       }),
     );
   }
 
-  async putJson(key: string, value: unknown): Promise<void> {
-    await this.put(key, JSON.stringify(value, null, 2));
+  /** A text object and its ETag, or `null` when there is none. */
+  async getTextWithEtag(key: string): Promise<{ text: string; etag: string } | null> {
+    try {
+      const response = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      return { text: await response.Body!.transformToString(), etag: response.ETag ?? '' };
+    } catch (error) {
+      if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return null;
+      throw error;
+    }
   }
 
   /**
-   * Writes `value` only if `key` does not exist yet (If-None-Match: *), or only if it still has
-   * `ifMatch` as its ETag. False when the condition failed: another writer got there first.
+   * Writes `body` only if `key` does not exist yet, or only if it still has `ifMatch` as its
+   * ETag. False when the condition failed: another writer got there first.
    */
-  async putJsonIf(key: string, value: unknown, condition: { ifMatch: string } | 'absent'): Promise<boolean> {
+  async putIf(key: string, body: string, condition: { ifMatch: string } | 'absent'): Promise<boolean> {
     try {
       await this.s3.send(
         new PutObjectCommand({
           Bucket: this.bucket,
           Key: key,
-          Body: JSON.stringify(value, null, 2),
-          ContentType: 'application/json',
-          CacheControl: 'no-cache',
+          Body: body,
+          ContentType: contentTypeFor(key),
+          CacheControl: cacheControlFor(key, body),
           ...(condition === 'absent' ? { IfNoneMatch: '*' } : { IfMatch: condition.ifMatch }),
         }),
       );
@@ -89,6 +101,18 @@ export class S3Store {
       if (status === 412 || status === 409 || (status === 404 && condition !== 'absent')) return false;
       throw error;
     }
+  }
+
+  async putJson(key: string, value: unknown): Promise<void> {
+    await this.put(key, JSON.stringify(value, null, 2));
+  }
+
+  /**
+   * Writes `value` only if `key` does not exist yet (If-None-Match: *), or only if it still has
+   * `ifMatch` as its ETag. False when the condition failed: another writer got there first.
+   */
+  putJsonIf(key: string, value: unknown, condition: { ifMatch: string } | 'absent'): Promise<boolean> {
+    return this.putIf(key, JSON.stringify(value, null, 2), condition);
   }
 
   /**

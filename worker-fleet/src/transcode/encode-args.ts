@@ -71,9 +71,14 @@ export function audioArgs(plan: ChunkPlan, source: UnitSource, outputDir: string
   ];
 }
 
+/**
+ * An EVENT playlist, rewritten by the muxer as each segment closes, so the fleet uploads (and
+ * the audio publishes) segments while ffmpeg is still encoding the next ones; `temp_file`
+ * writes each segment under a temporary name until it is whole.
+ */
 function hlsOutput(segmentSeconds: number, startNumber: number, dir: string): string[] {
   return [
-    '-f', 'hls', '-hls_time', String(segmentSeconds), '-hls_playlist_type', 'vod',
+    '-f', 'hls', '-hls_time', String(segmentSeconds), '-hls_playlist_type', 'event', '-hls_flags', 'temp_file',
     '-start_number', String(startNumber),
     '-hls_segment_filename', join(dir, SEGMENT_PATTERN),
     join(dir, UNIT_PLAYLIST),

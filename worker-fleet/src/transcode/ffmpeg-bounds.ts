@@ -11,7 +11,7 @@ export interface FfmpegLimits {
 }
 
 /**
- * Defaults, from one rung at a time encoded with x264 `veryfast` as renditionArgs does, on two
+ * Defaults, from one rung at a time encoded with x264 `veryfast` (the fleet's earlier design), on two
  * cores that other work was also using (a slow machine; figures in docs/operations.md):
  * - Time: the largest default rung, 1080p, took 2.6× real time from a 1080p source and 4.3× from
  *   a 4K one; a 2160p rung of a 4K source took 12.6×. Ten times real time covers the default

@@ -53,14 +53,17 @@ export function masterPlaylist(variants: readonly MasterVariant[], audioPlaylist
 }
 
 /**
- * A finished VOD media playlist from its segments in order (a rung's, from its chunks' entries
- * one after another). TARGETDURATION is the longest segment rounded, as RFC 8216 requires.
+ * A media playlist from its segments in order (a rung's: its chunks' entries one after
+ * another). It is an EVENT playlist (RFC 8216): while the video is encoded it only ever grows
+ * at the end, and players reload it; `complete` adds `EXT-X-ENDLIST`, and from then on it plays
+ * as any VOD playlist. TARGETDURATION is the segment length (no segment rounds above it), the
+ * same in every version, as the RFC requires of a playlist that changes.
  */
-export function mediaPlaylist(segments: readonly SegmentEntry[]): string {
-  const target = Math.max(1, ...segments.map((s) => Math.round(s.seconds)));
-  const lines = ['#EXTM3U', '#EXT-X-VERSION:3', `#EXT-X-TARGETDURATION:${target}`, '#EXT-X-MEDIA-SEQUENCE:0', '#EXT-X-PLAYLIST-TYPE:VOD'];
+export function mediaPlaylist(segments: readonly SegmentEntry[], segmentSeconds: number, complete: boolean): string {
+  const target = Math.max(segmentSeconds, ...segments.map((s) => Math.round(s.seconds)));
+  const lines = ['#EXTM3U', '#EXT-X-VERSION:3', `#EXT-X-TARGETDURATION:${target}`, '#EXT-X-MEDIA-SEQUENCE:0', '#EXT-X-PLAYLIST-TYPE:EVENT'];
   for (const segment of segments) lines.push(`#EXTINF:${segment.seconds.toFixed(6)},`, segment.uri);
-  lines.push('#EXT-X-ENDLIST');
+  if (complete) lines.push('#EXT-X-ENDLIST');
   return `${lines.join('\n')}\n`;
 }
 
