@@ -45,7 +45,7 @@ async function compositeSha256Of(path: string, partSize: number): Promise<string
 
 /** Runs the real `hoist` binary; resolves with its exit code and output. `killWhen` is polled. */
 function hoist(args: string[], killWhen?: () => Promise<boolean>) {
-  return new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((resolve) => {
+  return new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string; pid: number }>((resolve) => {
     const child = spawn(process.execPath, [join(REPO_ROOT, 'client/bin/hoist.js'), ...args], { env: { ...process.env, ...env() } });
     let stdout = '';
     let stderr = '';
@@ -55,7 +55,7 @@ function hoist(args: string[], killWhen?: () => Promise<boolean>) {
       : undefined;
     child.on('close', () => clearInterval(poll));
     child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, pid: child.pid! }));
   });
 }
 
@@ -71,14 +71,21 @@ describe('the hoist CLI', () => {
     });
     expect(first.signal).toBe('SIGKILL');
     // What the state file held when the process died: S3 may hold a part more, sent but not yet recorded.
-    const { parts: recorded } = JSON.parse(await readFile(join(dir, 'state', (await readdir(join(dir, 'state'))).find((n) => n.endsWith('.json'))!), 'utf8')) as { parts: object };
+    const stateFile = (await readdir(join(dir, 'state'))).find((n) => n.endsWith('.json'))!;
+    const stateText = await readFile(join(dir, 'state', stateFile), 'utf8');
+    const { parts: recorded } = JSON.parse(stateText) as { parts: object };
     const sentFirst = new Set(Object.keys(recorded).map(Number));
     expect(sentFirst.size).toBeGreaterThanOrEqual(3);
+    // Killed as it wrote the state again: half a state in the temporary file it would have renamed.
+    const halfWritten = join(dir, 'state', `${stateFile}.${first.pid}.99.tmp`);
+    await writeFile(halfWritten, stateText.slice(0, stateText.length >> 1));
 
     proxy.puts.length = 0;
     proxy.setRule(() => 'pass');
     const second = await hoist(['upload', file, '--no-wait']);
     expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toContain(`hoist: removed ${halfWritten}: a half-written resume file left by a run that was killed; the last complete state, if any, is used\n`);
+    expect((await readdir(join(dir, 'state'))).filter((n) => n.endsWith('.tmp'))).toEqual([]);
     // S3 (ListParts) says what it holds: the recorded parts, and any that landed as the process died.
     const held = Number(/resuming video [0-9a-z]{26}: (\d+) parts already stored in S3/.exec(second.stdout)?.[1]);
     expect(held).toBeGreaterThanOrEqual(sentFirst.size);
@@ -90,15 +97,22 @@ describe('the hoist CLI', () => {
     expect(await storedSha256(stack.bucketUrl, `uploads/${stack.owner}/${videoId}/holiday.mp4`)).toBe(await fileSha256(file));
   });
 
-  it('Ctrl-C pauses and says how to resume; abort then discards the upload', async () => {
+  it('Ctrl-C pauses and says how to resume, in the words the upload was started with; abort then discards the upload', async () => {
     proxy.setRule(() => ({ delayMs: 200 }));
-    const interrupt = new AbortController();
-    const c = capture();
-    const running = runCli(['upload', file, '--no-wait'], env(), c.io, interrupt.signal);
-    await new Promise((r) => setTimeout(r, 600));
-    interrupt.abort();
-    expect(await running).toBe(130);
-    expect(c.err.join('')).toContain(`Run the same command again to resume:\n  hoist upload ${file}`);
+    // As the README runs it (`npm run upload -- FILE`), then as the installed bin.
+    const npmScript = { npm_lifecycle_event: 'upload', npm_lifecycle_script: 'tsx client/src/cli/run.ts upload' };
+    for (const [environment, resume] of [
+      [{ ...env(), ...npmScript }, `npm run upload -- ${file} --no-wait`],
+      [env(), `hoist upload ${file} --no-wait`],
+    ] as const) {
+      const interrupt = new AbortController();
+      const c = capture();
+      const running = runCli(['upload', file, '--no-wait'], environment, c.io, interrupt.signal);
+      await new Promise((r) => setTimeout(r, 600));
+      interrupt.abort();
+      expect(await running).toBe(130);
+      expect(c.err.join('')).toContain(`Run the same command again to resume:\n  ${resume}\n`);
+    }
 
     const aborted = capture();
     expect(await runCli(['abort', file], env(), aborted.io), aborted.err.join('')).toBe(0);
@@ -147,7 +161,8 @@ describe('the hoist CLI', () => {
       [['upload', file], { HOIST_DATA_DIR: dir }, 2, 'no API endpoint'],
       [['upload'], env(), 2, 'upload takes exactly one argument'],
       [['frobnicate', 'x'], env(), 2, 'unknown command: frobnicate'],
-      [['upload', file, '--colour'], env(), 2, "Unknown option '--colour'"],
+      [['upload', file, '--colour'], env(), 2, 'unknown option --colour for hoist upload\nhoist upload takes: --concurrency N,'],
+      [['help', 'bogus'], env(), 2, 'no help for bogus: there is no such command'],
       [['status', 'not-an-id'], env(), 1, 'videoId must be 26 lowercase letters or digits'],
       [['upload', file], { ...env(), HOIST_TOKEN: 'not-a-jwt' }, 1, 'bearer token rejected'],
     ];

@@ -3,7 +3,9 @@ const COMMON = `  --endpoint URL     edge API base URL (env HOIST_ENDPOINT)
   --json             print one JSON document instead of progress lines
   -h, --help         this help
 
-Without --endpoint/--token or their variables, the local stack's .data/stack.json is used.`;
+Without --endpoint/--token or their variables, the local stack's .data/stack.json (in the
+current folder) is used, if its endpoint is on this machine (localhost, 127.0.0.0/8, ::1).
+The first line, on stderr, says where the endpoint and the token came from.`;
 
 const EXIT_CODES = 'Exit codes: 0 done, 1 upload or processing failed, 2 bad usage or settings, 130 interrupted (the upload can be resumed).';
 

@@ -8,7 +8,7 @@ import { nodeHttpTransport } from './http-transport.js';
 import { nodeSha256 } from './sha256.js';
 
 export { fileSource, contentTypeFromName } from './file-source.js';
-export { fileResumeStore, defaultResumeDir } from './file-resume-store.js';
+export { fileResumeStore, defaultResumeDir, removeStaleTemporaries } from './file-resume-store.js';
 export { nodeHttpTransport } from './http-transport.js';
 export { nodeSha256 } from './sha256.js';
 
