@@ -135,12 +135,18 @@ describe('where the CLI takes its endpoint and token from', () => {
 });
 
 describe('usage mistakes', () => {
+  it('takes playable or ready after --wait, and nothing else', async () => {
+    const bogus = await run(['upload', 'clip.mp4', '--wait=soon', '--endpoint', 'http://127.0.0.1:9', '--token', 'x'], {});
+    expect(bogus.code).toBe(2);
+    expect(bogus.err).toContain('--wait takes playable or ready (got soon)');
+  });
+
   it('names an unknown option, what the command takes and where its help is', async () => {
     const upload = await run(['upload', 'clip.mp4', '--colour', 'red'], {});
     expect(upload.code).toBe(2);
     expect(upload.err).toBe(
       'hoist: unknown option --colour for hoist upload\n' +
-        'hoist upload takes: --concurrency N, --wait, --no-wait, --no-checksums, --state-dir DIR, --endpoint URL, --token JWT, --json, -h/--help\n' +
+        'hoist upload takes: --concurrency N, --wait [playable|ready], --no-wait, --no-checksums, --state-dir DIR, --endpoint URL, --token JWT, --json, -h/--help\n' +
         'See hoist upload --help\n',
     );
     // An option of another command is unknown to this one.

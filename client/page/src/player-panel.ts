@@ -71,13 +71,7 @@ export class PlayerPanel {
     const hls = new Hls({ startPosition: 0 });
     this.#hls = hls;
     hls.on(Hls.Events.MANIFEST_PARSED, () => this.#renderRungs(hls.levels));
-    hls.on(Hls.Events.LEVEL_SWITCHED, (_event, data) => {
-      const level = hls.levels[data.level];
-      if (!level) return;
-      const how = hls.autoLevelEnabled ? 'chosen automatically' : 'chosen by you';
-      this.#nowPlaying.textContent = `Playing ${rungName(level.width, level.height)} (${level.width}×${level.height}, ${how}).`;
-      this.#nowPlaying.dataset['height'] = String(level.height);
-    });
+    hls.on(Hls.Events.LEVEL_SWITCHED, (_event, data) => this.#describeLevel(hls, data.level));
     hls.on(Hls.Events.ERROR, (_event, data) => {
       if (!data.fatal) return;
       if (data.type === Hls.ErrorTypes.NETWORK_ERROR) {
@@ -94,13 +88,27 @@ export class PlayerPanel {
     hls.attachMedia(this.#video);
   }
 
+  /** Says which rung plays, and whether the player or the viewer chose it. */
+  #describeLevel(hls: Hls, index: number): void {
+    const level = hls.levels[index];
+    if (!level) return;
+    const how = hls.autoLevelEnabled ? 'chosen automatically' : 'chosen by you';
+    this.#nowPlaying.textContent = `Playing ${rungName(level.width, level.height)} (${level.width}×${level.height}, ${how}).`;
+    this.#nowPlaying.dataset['height'] = String(level.height);
+  }
+
   #renderRungs(levels: Level[]): void {
     const hls = this.#hls;
     if (!hls) return;
     const order = levels.map((level, index) => ({ level, index })).sort((a, b) => b.level.height - a.level.height);
     const auto = this.#rungButton('Auto', 'let the player choose', () => (hls.currentLevel = -1));
     const buttons = [auto, ...order.map(({ level, index }) =>
-      this.#rungButton(rungName(level.width, level.height), formatBitrate(level.bitrate), () => (hls.currentLevel = index), index),
+      this.#rungButton(rungName(level.width, level.height), formatBitrate(level.bitrate), () => {
+        const playing = hls.currentLevel;
+        hls.currentLevel = index;
+        // Choosing the rung already playing switches nothing, so no LEVEL_SWITCHED says so.
+        if (playing === index) this.#describeLevel(hls, index);
+      }, index),
     )];
     this.#buttons.replaceChildren(...buttons);
     this.#markChosen(-1);

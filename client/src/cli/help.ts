@@ -13,7 +13,9 @@ export const COMMAND_HELP: Record<string, string> = {
   upload: `hoist upload FILE: upload a video, then follow its processing to the playback URL
 
   --concurrency N    parts uploaded at once (default 4)
-  --wait             follow processing to the playback URL (the default)
+  --wait [playable|ready]
+                     follow processing (the default): print the playback URL as soon as the
+                     video is playable, and stop there (playable) or at ready (the default)
   --no-wait          upload only; do not wait for the renditions
   --no-checksums     do not sign each part's SHA-256 into its URL
   --state-dir DIR    where resume state is kept (env HOIST_STATE_DIR; default ~/.local/state/hoist/uploads)
@@ -35,7 +37,7 @@ ${EXIT_CODES}`,
 export const HELP = `hoist: upload videos to Hoist and follow their processing
 
 Usage:
-  hoist upload FILE [--wait | --no-wait] [--concurrency N] [--json]
+  hoist upload FILE [--wait [playable|ready] | --no-wait] [--concurrency N] [--json]
   hoist status VIDEO_ID [--json]
   hoist abort FILE
   hoist help [COMMAND]

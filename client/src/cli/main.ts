@@ -22,7 +22,7 @@ const OPTIONS = {
   token: { type: 'string' },
   concurrency: { type: 'string' },
   'state-dir': { type: 'string' },
-  wait: { type: 'boolean', default: true },
+  wait: { type: 'string' },
   'no-wait': { type: 'boolean', default: false },
   'no-checksums': { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
@@ -36,7 +36,7 @@ const SHOWN: Record<OptionName, string> = {
   token: '--token JWT',
   concurrency: '--concurrency N',
   'state-dir': '--state-dir DIR',
-  wait: '--wait',
+  wait: '--wait [playable|ready]',
   'no-wait': '--no-wait',
   'no-checksums': '--no-checksums',
   json: '--json',
@@ -59,8 +59,9 @@ type CommandLine = (args: readonly string[]) => string;
  * The `hoist` command line. `interrupt` is Ctrl-C: an upload pauses, keeps its state and
  * exits with 130, saying how to resume.
  */
-export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Io, interrupt?: AbortSignal): Promise<number> {
-  const again = commandLine(argv, env);
+export async function runCli(givenArgv: string[], env: NodeJS.ProcessEnv, io: Io, interrupt?: AbortSignal): Promise<number> {
+  const argv = withWaitValue(givenArgv);
+  const again = commandLine(givenArgv, env);
   // A first, lenient pass finds the command and any option it does not take, so the message
   // can name both; the strict pass below then checks values.
   const loose = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS, strict: false, tokens: true });
@@ -106,6 +107,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Io, int
   let settings: CliSettings | undefined;
   try {
     if (!target || extra.length > 0) throw new UsageError(`${command} takes exactly one argument\n\n${help}`);
+    const waitUntil = values.wait ?? 'ready';
+    if (waitUntil !== 'playable' && waitUntil !== 'ready') throw new UsageError(`--wait takes playable or ready (got ${waitUntil})`);
     const concurrency = values.concurrency === undefined ? 4 : Number(values.concurrency);
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
       throw new UsageError(`--concurrency must be a whole number from 1 to 64 (got ${values.concurrency})`);
@@ -129,7 +132,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Io, int
       default:
         return await uploadCommand(api, target, settings, {
           concurrency,
-          wait: !values['no-wait'],
+          wait: values['no-wait'] ? false : waitUntil,
           checksums: !values['no-checksums'],
           json: values.json,
           stateDir,
@@ -173,7 +176,8 @@ async function uploadCommand(
   settings: CliSettings,
   options: {
     concurrency: number;
-    wait: boolean;
+    /** Follow processing until the video is playable, or ready; false: upload only. */
+    wait: 'playable' | 'ready' | false;
     checksums: boolean;
     json: boolean;
     stateDir: string;
@@ -225,11 +229,16 @@ async function uploadCommand(
     if (options.json) io.out(`${JSON.stringify(result)}\n`);
     return EXIT.ok;
   }
-  return waitForReady(api, result.videoId, options.json, options.statusCommand(result.videoId), io, interrupt);
+  return waitForReady(api, result.videoId, options.wait, options.json, options.statusCommand(result.videoId), io, interrupt);
 }
 
-async function waitForReady(api: ApiClient, videoId: string, json: boolean, statusCommand: string, io: Io, interrupt?: AbortSignal): Promise<number> {
+/**
+ * Follows processing. The playback URL is printed as soon as the video is playable (its start
+ * plays while the rest is encoded); `until` says whether to stop there or at ready.
+ */
+async function waitForReady(api: ApiClient, videoId: string, until: 'playable' | 'ready', json: boolean, statusCommand: string, io: Io, interrupt?: AbortSignal): Promise<number> {
   let lastLine = '';
+  let playableSaid = false;
   let failures = 0;
   for (;;) {
     if (interrupt?.aborted) {
@@ -249,6 +258,15 @@ async function waitForReady(api: ApiClient, videoId: string, json: boolean, stat
     const line = `processing: ${status.state} ${Math.round(status.progress * 100)}%`;
     if (!json && line !== lastLine) io.out(io.isTty ? `\r${line.padEnd(60)}` : `${line}\n`);
     lastLine = line;
+    if (status.state === 'playable' && status.masterUrl && !playableSaid) {
+      playableSaid = true;
+      if (until === 'playable') {
+        if (json) io.out(`${JSON.stringify(status)}\n`);
+        else io.out(`${io.isTty ? '\n' : ''}playable: ${status.masterUrl}\n`);
+        return EXIT.ok;
+      }
+      if (!json) io.out(`${io.isTty ? '\n' : ''}playable: ${status.masterUrl} (the start plays now; the rest is still processing)\n`);
+    }
     if (status.state === 'ready' || status.state === 'failed') {
       if (json) io.out(`${JSON.stringify(status)}\n`);
       else if (status.state === 'ready') io.out(`${io.isTty ? '\n' : ''}ready: ${status.masterUrl ?? '(no playback URL)'}\n`);
@@ -341,4 +359,12 @@ function causesOf(error: unknown): unknown[] {
     e = e instanceof AggregateError && e.errors.length > 0 && !(e as { cause?: unknown }).cause ? e.errors[0] : (e as { cause?: unknown }).cause;
   }
   return chain;
+}
+
+/**
+ * `--wait` takes an optional value: `--wait playable`, `--wait=ready`, or `--wait` alone
+ * (ready). parseArgs has no optional values, so a bare one is given its default here.
+ */
+function withWaitValue(argv: readonly string[]): string[] {
+  return argv.flatMap((arg, i) => (arg === '--wait' && !['playable', 'ready'].includes(argv[i + 1] ?? '') ? ['--wait=ready'] : [arg]));
 }

@@ -2,19 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { planChunks } from './chunk-planner.js';
 
 describe('planChunks', () => {
-  it('makes the first chunk one segment, then cuts on the segment grid; the last chunk runs to the end, one to two chunks long', () => {
+  it('makes the first chunk one segment, then cuts on the segment grid; the last chunk runs to the end, a half to one and a half chunks long', () => {
     expect(planChunks(134.5, 60)).toEqual([
       { index: 0, startSeconds: 0, durationSeconds: 4, firstSegment: 0 },
       { index: 1, startSeconds: 4, durationSeconds: 60, firstSegment: 1 },
       { index: 2, startSeconds: 64, durationSeconds: 70.5, firstSegment: 16 },
     ]);
-    expect(planChunks(7200, 60)).toHaveLength(120);
+    // Two chunks' worth stays two chunks that two machines can share.
+    expect(planChunks(120, 60).map((c) => c.durationSeconds)).toEqual([4, 60, 56]);
+    expect(planChunks(7200, 60)).toHaveLength(121);
   });
 
-  it('keeps what follows the first segment of a video shorter than two chunks whole', () => {
-    expect(planChunks(119.9, 60)).toEqual([
+  it('keeps what follows the first segment of a video shorter than one and a half chunks whole', () => {
+    expect(planChunks(93.9, 60)).toEqual([
       { index: 0, startSeconds: 0, durationSeconds: 4, firstSegment: 0 },
-      { index: 1, startSeconds: 4, durationSeconds: 115.9, firstSegment: 1 },
+      { index: 1, startSeconds: 4, durationSeconds: 89.9, firstSegment: 1 },
     ]);
   });
 

@@ -21,8 +21,9 @@ export const FIRST_CHUNK_SEGMENTS = 1;
  * Cuts a video of `durationSeconds` into chunks on the segment grid. The first chunk is
  * FIRST_CHUNK_SEGMENTS segments (when the video is longer than that); after it, every chunk but
  * the last is exactly `chunkSeconds` (a whole number of segments, so each starts on a keyframe
- * and a segment boundary), and the last runs to the end, between one and two chunks long, so no
- * chunk is a sliver. What follows the first chunk of a video shorter than two chunks is one chunk.
+ * and a segment boundary), and the last runs to the end, between a half and one and a half
+ * chunks long, so no chunk is a sliver. What follows the first chunk of a video shorter than one
+ * and a half chunks is one chunk.
  */
 export function planChunks(durationSeconds: number, chunkSeconds: number, segmentSeconds = SEGMENT_SECONDS): Chunk[] {
   if (!(chunkSeconds > 0) || chunkSeconds % segmentSeconds !== 0) {
@@ -31,7 +32,9 @@ export function planChunks(durationSeconds: number, chunkSeconds: number, segmen
   const first = FIRST_CHUNK_SEGMENTS * segmentSeconds;
   if (durationSeconds <= first + segmentSeconds / 2) return [{ index: 0, startSeconds: 0, durationSeconds: Math.max(durationSeconds, Number.EPSILON), firstSegment: 0 }];
   const rest = durationSeconds - first;
-  const count = Math.max(1, Math.floor(rest / chunkSeconds));
+  // Rounded, not floored: the one-segment first chunk must not turn two chunks' worth of video
+  // into one chunk that a second machine cannot share.
+  const count = Math.max(1, Math.round(rest / chunkSeconds));
   const segmentsPerChunk = chunkSeconds / segmentSeconds;
   const later = Array.from({ length: count }, (_, i): Chunk => {
     const startSeconds = first + i * chunkSeconds;

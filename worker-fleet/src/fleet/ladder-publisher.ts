@@ -52,19 +52,29 @@ export class LadderPublisher {
     return this.store.put(outputKeys.master(this.plan.videoId), masterPlaylist(provisionalVariants(this.plan), audio));
   }
 
-  /** Extends every rung by the chunks recorded contiguously from the start; returns the seconds each rung now holds. */
-  async publishRecordedChunks(): Promise<number> {
-    const segments = new Map<string, SegmentEntry[]>();
-    let seconds = 0;
-    for (const chunk of this.plan.chunks) {
-      const record = await this.#record(chunk.index);
-      if (!record) break;
-      for (const track of record.tracks) segments.set(track.name, [...(segments.get(track.name) ?? []), ...track.segments]);
-      seconds += chunk.durationSeconds;
-    }
-    if (seconds === 0) return 0;
-    await Promise.all([...segments].map(([track, list]) => this.extend(track, list)));
-    return seconds;
+  /**
+   * Extends every rung by the chunks recorded contiguously from the start. Each rung's playlist
+   * says which chunks it holds already (they end on a chunk's first segment), so only the
+   * records after those are read.
+   */
+  async publishRecordedChunks(): Promise<void> {
+    await Promise.all(
+      this.plan.rungs.map(async (rung) => {
+        const track = `${rung.label}p`;
+        const stored = await this.store.getTextWithEtag(trackKey(this.plan, track));
+        const held = stored ? playlistSegments(stored.text) : [];
+        const next = this.plan.chunks.findIndex((chunk) => chunk.firstSegment === held.length);
+        // A playlist that does not end on a chunk boundary is rebuilt from the records alone.
+        const from = next === -1 ? 0 : next;
+        const segments: SegmentEntry[] = next === -1 ? [] : held.map((s) => ({ ...s, bytes: 0 }));
+        for (const chunk of this.plan.chunks.slice(from)) {
+          const record = await this.#record(chunk.index);
+          if (!record) break;
+          segments.push(...(record.tracks.find((t) => t.name === track)?.segments ?? []));
+        }
+        if (segments.length > held.length) await this.extend(track, segments);
+      }),
+    );
   }
 
   /** Makes `track`'s playlist `segments` if that is longer than what it holds and starts with it. */
