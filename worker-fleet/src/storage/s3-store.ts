@@ -120,20 +120,15 @@ export class S3Store {
    * as value `undefined` with its ETag, so a conditional write can still replace it.
    */
   async getJsonWithEtag(key: string): Promise<{ value: unknown; etag: string } | null> {
+    const stored = await this.getTextWithEtag(key);
+    if (!stored) return null;
+    let value: unknown;
     try {
-      const response = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      const text = await response.Body!.transformToString();
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch {
-        value = undefined;
-      }
-      return { value, etag: response.ETag ?? '' };
-    } catch (error) {
-      if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return null;
-      throw error;
+      value = JSON.parse(stored.text);
+    } catch {
+      value = undefined;
     }
+    return { value, etag: stored.etag };
   }
 
   /** Every key under `prefix`, all pages. */
