@@ -53,7 +53,7 @@ export async function measureHdrLadder(
       },
     ],
     notes: [
-      `HDR row: generated 1920x1080 test pattern, ${HDR_SOURCE_SECONDS} s, no audio, as 8-bit BT.709 HEVC and as 10-bit BT.2020 HLG HEVC; HLG is tone-mapped once per frame at the top rung's size (zscale, tonemap mobius) and the lower rungs scaled from it; HLG takes ${(hlg.median / sdr.median).toFixed(2)}× the SDR time.`,
+      `HDR row: generated 1920x1080 test pattern, ${HDR_SOURCE_SECONDS} s, no audio, as 8-bit BT.709 HEVC and as 10-bit BT.2020 HLG HEVC; HLG is tone-mapped once per frame at the top rung's size (a 33³ LUT of the exact float chain, lut3d tetrahedral) and the lower rungs scaled from it; HLG takes ${(hlg.median / sdr.median).toFixed(2)}× the SDR time.`,
     ],
   };
 }

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChunkPlan, Rung } from '@hoist/shared';
 import { KEYFRAME_SECONDS, SEGMENT_SECONDS, planChunks } from '../../worker-fleet/src/fleet/chunk-planner.js';
+import { hlsSegmentOptionsFlag } from '../../worker-fleet/src/transcode/hls-segment-options.js';
 import { audioArgs, trackDir, videoChunkArgs } from '../../worker-fleet/src/transcode/encode-args.js';
 import type { EncodePool } from '../../worker-fleet/src/transcode/encode-pool.js';
 import { DEFAULT_FFMPEG_LIMITS, renditionBounds } from '../../worker-fleet/src/transcode/ffmpeg-bounds.js';
@@ -32,12 +33,13 @@ export async function hoistLadder(pool: EncodePool, ffmpeg: string, plan: ChunkP
   const audio = join(outDir, 'audio-unit');
   await mkdir(video, { recursive: true });
   const lut = dynamicRange(plan.sourceColour) === 'sdr' ? undefined : await makeToneMapLut(ffmpeg, plan.sourceColour, video, bounds);
+  const tools = { segmentOptionsFlag: await hlsSegmentOptionsFlag(ffmpeg), ...(lut ? { toneMapLut: lut } : {}) };
   await Promise.all([
     (async () => {
       // The chunks one after another (the first, one segment, makes the video playable).
       for (const chunk of plan.chunks) {
         const dir = join(video, String(chunk.index));
-        await pool.run({ what: 'a chunk', ffmpegPath: ffmpeg, args: videoChunkArgs(plan, chunk, source, dir, lut), outputDirs: plan.rungs.map((r) => trackDir(dir, `${r.label}p`)), durationSeconds: chunk.durationSeconds, ...bounds });
+        await pool.run({ what: 'a chunk', ffmpegPath: ffmpeg, args: videoChunkArgs(plan, chunk, source, dir, tools), outputDirs: plan.rungs.map((r) => trackDir(dir, `${r.label}p`)), durationSeconds: chunk.durationSeconds, ...bounds });
       }
     })(),
     ...(plan.hasAudio ? [pool.run({ what: 'the audio', ffmpegPath: ffmpeg, args: audioArgs(plan, source, audio), outputDirs: [trackDir(audio, 'audio')], durationSeconds: plan.durationSeconds, ...bounds })] : []),

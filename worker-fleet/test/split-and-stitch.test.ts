@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChunkPlan, outputKeys, processingKeys, type ChunkJob } from '@hoist/shared';
 import { decodeFully, makeTestClip } from '../../tests/support/clips.js';
+import { unflaggedContinuityBreaks } from '../../tests/support/ts-continuity.js';
 import { runChunkJob } from '../src/fleet/run-chunk-job.js';
 import { runTranscodeJob } from '../src/fleet/run-transcode-job.js';
 import { resolveFfmpegBinaries } from '../src/transcode/ffmpeg-binaries.js';
@@ -66,8 +67,10 @@ describe('a video longer than two chunks, spread over the queue and stitched', (
       const playlist = await readFile(path, 'utf8');
       expect(playlist).toContain('#EXT-X-ENDLIST');
       lists.set(label, extinfs(playlist));
-      // Decodes end to end without a single error.
+      // Decodes end to end without a single error, and read in a row, the segments' streams run
+      // on across every seam (a frame lost there would not fail every ffmpeg's decode).
       await decodeFully(path);
+      expect(await unflaggedContinuityBreaks(extinfs(playlist).map(({ uri }) => join(dirname(path), uri)))).toEqual([]);
 
       // Every segment starts on a keyframe, and each one starts where the one before ended.
       let end: number | undefined;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { outputKeys, unitName, type ChunkPlan, type SegmentEntry, type UnitRecord, type WorkUnit } from '@hoist/shared';
 import type { Logger } from '../logger.js';
 import type { S3Store } from '../storage/s3-store.js';
+import { hlsSegmentOptionsFlag } from '../transcode/hls-segment-options.js';
 import { AUDIO_BITRATE, UNIT_PLAYLIST, audioArgs, trackDir, videoChunkArgs } from '../transcode/encode-args.js';
 import type { EncodePool } from '../transcode/encode-pool.js';
 import type { FfmpegBinaries } from '../transcode/ffmpeg-binaries.js';
@@ -92,7 +93,13 @@ export async function encodeUnit(plan: ChunkPlan, unit: WorkUnit, deps: EncodeUn
     deps.logger.info('encoding', { videoId: plan.videoId, unit: unitName(unit), what, seconds });
     const hdr = unit.kind === 'video' && dynamicRange(plan.sourceColour) !== 'sdr';
     const lut = hdr ? await makeToneMapLut(deps.binaries.ffmpeg, plan.sourceColour, scratch.dir, LUT_BOUNDS, options.signal) : undefined;
-    const args = unit.kind === 'audio' ? audioArgs(plan, source, scratch.dir) : videoChunkArgs(plan, plan.chunks[unit.index]!, source, scratch.dir, lut);
+    const args =
+      unit.kind === 'audio'
+        ? audioArgs(plan, source, scratch.dir)
+        : videoChunkArgs(plan, plan.chunks[unit.index]!, source, scratch.dir, {
+            ...(unit.index > 0 ? { segmentOptionsFlag: await hlsSegmentOptionsFlag(deps.binaries.ffmpeg) } : {}),
+            ...(lut ? { toneMapLut: lut } : {}),
+          });
     const uploads = new SegmentUploads(plan, deps.store, scratch.dir);
     // Segments go up as ffmpeg closes them, overlapping the upload with the encode.
     let polling = Promise.resolve();

@@ -19,6 +19,17 @@ export interface UnitSource {
   path: string;
 }
 
+/** What a chunk's command needs from the binary and the machine running it. */
+export interface ChunkEncodeTools {
+  /**
+   * The hls muxer's option for its segments' MPEG-TS muxer, as this ffmpeg names it
+   * (hls-segment-options.ts); needed by every chunk but the first.
+   */
+  segmentOptionsFlag?: string;
+  /** The tone-mapping LUT's file, for an HDR source. */
+  toneMapLut?: string;
+}
+
 /**
  * One chunk, every rung, one ffmpeg: the source is opened at the chunk's start (a seek, so only
  * the byte ranges of this chunk are fetched), decoded once, made constant-rate, tone-mapped once
@@ -27,10 +38,19 @@ export interface UnitSource {
  * video's start (chunks start on it), segment numbers from `firstSegment`, and timestamps
  * offset by the chunk's start, so a rung's playlist is its chunks' entries in order.
  */
-export function videoChunkArgs(plan: ChunkPlan, chunk: Chunk, source: UnitSource, outputDir: string, toneMapLut?: string): string[] {
+export function videoChunkArgs(plan: ChunkPlan, chunk: Chunk, source: UnitSource, outputDir: string, tools: ChunkEncodeTools): string[] {
   const last = chunk.index === plan.chunks.length - 1;
   const gop = Math.max(1, Math.round(plan.frameRate * plan.keyframeSeconds));
-  const graph = ladderFilterGraph(plan.rungs, plan.sourceColour, plan.frameRate, toneMapLut);
+  const graph = ladderFilterGraph(plan.rungs, plan.sourceColour, plan.frameRate, tools.toneMapLut);
+  // A chunk's MPEG-TS continuity counters start again at 0 where the chunk before left them
+  // anywhere: the first packets of every chunk but the first say so (the discontinuity
+  // indicator), or a demuxer reading the rung's segments in a row takes the last frame before
+  // each seam for a corrupt packet.
+  const seam: string[] = [];
+  if (chunk.index > 0) {
+    if (!tools.segmentOptionsFlag) throw new Error("a chunk after the first needs the hls muxer's segment options flag");
+    seam.push(tools.segmentOptionsFlag, 'mpegts_flags=+initial_discontinuity');
+  }
   return [
     '-hide_banner', '-nostdin', '-y', '-loglevel', 'error',
     // Input seek: ffmpeg reads from the keyframe before the start and drops what precedes it,
@@ -49,6 +69,7 @@ export function videoChunkArgs(plan: ChunkPlan, chunk: Chunk, source: UnitSource
       '-an',
       ...(last ? [] : ['-t', chunk.durationSeconds.toFixed(6)]),
       ...(chunk.startSeconds > 0 ? ['-output_ts_offset', chunk.startSeconds.toFixed(6)] : []),
+      ...seam,
       ...hlsOutput(plan.segmentSeconds, chunk.firstSegment, trackDir(outputDir, `${rung.label}p`)),
     ]),
     '-progress', 'pipe:1', '-nostats',
