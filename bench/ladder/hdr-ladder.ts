@@ -8,7 +8,7 @@ import { alternate, summarise } from '../lib/stats.js';
 import type { ComparisonRow } from '../lib/types.js';
 
 const HDR_SOURCE_SECONDS = 10;
-const HDR_REPETITIONS = 3;
+const HDR_REPETITIONS = 5;
 const HDR_TARGET = 1.5;
 
 /**
