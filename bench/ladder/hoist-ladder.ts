@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChunkPlan, Rung } from '@hoist/shared';
 import { KEYFRAME_SECONDS, SEGMENT_SECONDS, planChunks } from '../../worker-fleet/src/fleet/chunk-planner.js';
+import { encodePasses } from '../../worker-fleet/src/fleet/encode-unit.js';
 import { hlsSegmentOptionsFlag } from '../../worker-fleet/src/transcode/hls-segment-options.js';
 import { audioArgs, trackDir, videoChunkArgs } from '../../worker-fleet/src/transcode/encode-args.js';
 import type { EncodePool } from '../../worker-fleet/src/transcode/encode-pool.js';
@@ -23,8 +24,9 @@ export function benchPlan(info: SourceInfo, rungs: Rung[], chunkSeconds = 60): C
 
 /**
  * Hoist's encode of a video shorter than two chunks, exactly as the fleet runs it (encode-unit.ts):
- * an HDR source's tone-mapping LUT first, then its chunks in order (the first one segment long),
- * each every rung from one decode, and the audio beside them, each a task of the pool.
+ * an HDR source's tone-mapping LUT first, then its chunks in order (the first one short segment,
+ * its lowest rung ahead of the others), each every rung from one decode, and the audio beside
+ * them, each a task of the pool.
  */
 export async function hoistLadder(pool: EncodePool, ffmpeg: string, plan: ChunkPlan, sourcePath: string, outDir: string): Promise<void> {
   const source = { path: sourcePath };
@@ -36,10 +38,14 @@ export async function hoistLadder(pool: EncodePool, ffmpeg: string, plan: ChunkP
   const tools = { segmentOptionsFlag: await hlsSegmentOptionsFlag(ffmpeg), ...(lut ? { toneMapLut: lut } : {}) };
   await Promise.all([
     (async () => {
-      // The chunks one after another (the first, one segment, makes the video playable).
+      // The chunks one after another (the first, one short segment, makes the video playable:
+      // its lowest rung alone first, then its other rungs), each pass as the fleet runs it.
       for (const chunk of plan.chunks) {
         const dir = join(video, String(chunk.index));
-        await pool.run({ what: 'a chunk', ffmpegPath: ffmpeg, args: videoChunkArgs(plan, chunk, source, dir, tools), outputDirs: plan.rungs.map((r) => trackDir(dir, `${r.label}p`)), durationSeconds: chunk.durationSeconds, ...bounds });
+        for (const pass of encodePasses(plan, { kind: 'video', index: chunk.index })) {
+          const args = videoChunkArgs(plan, chunk, source, dir, tools, pass.rungs);
+          await pool.run({ what: 'a chunk', ffmpegPath: ffmpeg, args, outputDirs: pass.tracks.map((track) => trackDir(dir, track)), durationSeconds: chunk.durationSeconds, ...bounds });
+        }
       }
     })(),
     ...(plan.hasAudio ? [pool.run({ what: 'the audio', ffmpegPath: ffmpeg, args: audioArgs(plan, source, audio), outputDirs: [trackDir(audio, 'audio')], durationSeconds: plan.durationSeconds, ...bounds })] : []),

@@ -52,6 +52,8 @@ export const ladderBenchmark: Benchmark = {
     const threads = Number(process.env["LADDER_BENCH_THREADS"] ?? availableParallelism());
     const pool = new EncodePool({ threads });
     try {
+      // As the fleet does at start: each thread loads the task code before the first encode.
+      await pool.warmUp();
       const source = join(dir, 'source.mp4');
       await makeTestClip(source, { width: 1920, height: 1080, seconds: SOURCE_SECONDS });
       const info = await probeSource(ffprobe, source);

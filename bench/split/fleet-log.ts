@@ -74,7 +74,7 @@ function unitLabel(unit: Record<string, unknown>): string {
  */
 export function fullChunks(costs: VideoCosts): VideoCosts['chunkUnits'] {
   if (costs.chunkUnits.length <= 2) return costs.chunkUnits.filter((u) => u.index !== 0 || costs.chunkUnits.length === 1);
-  // The first chunk is one segment (it makes the video playable) and the last runs to the end:
+  // The first chunk is one short segment (it makes the video playable) and the last runs to the end:
   // the ones between are CHUNK_SECONDS long.
   const last = Math.max(...costs.chunkUnits.map((u) => u.index));
   return costs.chunkUnits.filter((u) => u.index !== last && u.index !== 0);

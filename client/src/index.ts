@@ -10,4 +10,5 @@ export { memoryResumeStore, type ResumeStore, type ResumeState } from './resume/
 export { indexedDbResumeStore } from './browser/indexeddb-resume-store.js';
 export { uploadBlob, type UploadBlobOptions } from './browser/upload-blob.js';
 export { UploadError, type UploadErrorCode } from './upload-errors.js';
+export { followProcessing, type FollowProcessingOptions } from './follow-processing.js';
 export { DEFAULT_RETRY, type RetryPolicy } from './retry.js';

@@ -13,10 +13,11 @@ let clip: string;
 
 beforeAll(async () => {
   // Chunks of one segment and a slow preset: the fleet works through the video for a while
-  // after its first chunk is published.
-  fx = await startPageFixture({ fleet: true, fleetEnv: { CHUNK_SECONDS: '4', X264_PRESET: 'slow', LADDER: '360' } });
+  // after its first chunk's lowest rung is published. Two rungs: the player starts on the
+  // lowest while the other is still being encoded.
+  fx = await startPageFixture({ fleet: true, fleetEnv: { CHUNK_SECONDS: '4', X264_PRESET: 'slow', LADDER: '360,480' } });
   clip = join(fx.dir, 'long take.mp4');
-  await makeTestClip(clip, { width: 640, height: 360, seconds: 40, noise: true });
+  await makeTestClip(clip, { width: 854, height: 480, seconds: 40 });
 });
 
 afterAll(async () => {
@@ -48,6 +49,12 @@ describe('a video playable before it is ready', () => {
     const status = await api.videos.status.query({ videoId });
     expect(status.state, JSON.stringify(status)).toBe('playable');
     expect(status.playableSeconds).toBeLessThan(40);
+    // The higher rung is still being encoded: its playlist is not there yet, or not complete.
+    const higher = status.renditions.find((r) => r.height === 480);
+    expect(higher, JSON.stringify(status.renditions)).toBeDefined();
+    const higherPlaylist = await fetch(higher!.url);
+    if (higherPlaylist.ok) expect(await higherPlaylist.text()).not.toMatch(/#EXT-X-ENDLIST/);
+    else expect(higherPlaylist.status).toBe(404);
 
     await waitForText(page, 'Your video is ready.', 240_000);
     expect((await api.videos.status.query({ videoId })).state).toBe('ready');

@@ -74,7 +74,7 @@ export interface BundledPageFixture {
  * by `serveBundledPage`, and a headless Chromium page loaded from it. If any part fails to
  * start, what did start is stopped again.
  */
-export async function startBundledPageFixture(entry: URL, title: string): Promise<BundledPageFixture> {
+export async function startBundledPageFixture(entry: URL, title: string, options: { fleetEnv?: Record<string, string> } = {}): Promise<BundledPageFixture> {
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const next of stops.splice(0).reverse()) await next();
@@ -85,7 +85,9 @@ export async function startBundledPageFixture(entry: URL, title: string): Promis
     stops.push(() => served.close());
     let proxy: FaultProxy | undefined;
     const stack = await startTestStack({
-      fleet: false,
+      // With fleet settings, the fleet runs too: uploads are processed.
+      fleet: options.fleetEnv !== undefined,
+      ...(options.fleetEnv ? { fleetEnv: options.fleetEnv } : {}),
       s3Front: async (endpoint) => (proxy = await startFaultProxy(endpoint)),
       corsOrigins: [new URL(served.url).origin],
     });

@@ -17,9 +17,9 @@ let fx: TranscodeFixture;
 let clip: Buffer;
 
 beforeAll(async () => {
-  // 4 s chunks: a 13 s clip is three chunks (0-4, 4-8, 8-13) and the audio.
+  // 4 s chunks: an 11 s clip is three chunks (0-2, 2-6, 6-11) and the audio.
   fx = await startTranscodeFixture([360, 240], { chunkSeconds: 4 });
-  await makeTestClip(join(fx.dir, 'long.mp4'), { width: 640, height: 360, seconds: 13 });
+  await makeTestClip(join(fx.dir, 'long.mp4'), { width: 640, height: 360, seconds: 11 });
   clip = await readFile(join(fx.dir, 'long.mp4'));
 });
 
@@ -48,8 +48,8 @@ describe('a video longer than two chunks, spread over the queue and stitched', (
     // The source's worker plans, queues the other chunks and encodes the first chunk and the audio.
     expect(await runTranscodeJob(job, fx.deps)).toBe('done');
     const plan = ChunkPlan.parse(await (await fx.fetchOutput(processingKeys.plan(job.videoId, job.etag))).json());
-    expect(plan.chunks.map((c) => [c.startSeconds, c.firstSegment])).toEqual([[0, 0], [4, 1], [8, 2]]);
-    expect(await fx.status(job.videoId)).toMatchObject({ state: 'playable', playableSeconds: 4, chunks: { done: 1, total: 3 } });
+    expect(plan.chunks.map((c) => [c.startSeconds, c.firstSegment])).toEqual([[0, 0], [2, 1], [6, 2]]);
+    expect(await fx.status(job.videoId)).toMatchObject({ state: 'playable', playableSeconds: 2, chunks: { done: 1, total: 3 } });
 
     // The fleet takes chunks 1 and 2; whoever records the last unit finalizes.
     const outcomes = await fx.runQueued();
@@ -148,10 +148,10 @@ describe('a video longer than two chunks, spread over the queue and stitched', (
   it('fails the video once when a chunk fails for the source\'s sake, and stops the other chunks unretried', async () => {
     const job = await fx.jobFor('bad-chunk.mp4', clip);
     expect(await runTranscodeJob(job, fx.deps)).toBe('done');
-    // The second chunk (from 4 s) is refused by the decoder; the third would run a minute.
+    // The second chunk (from 2 s) is refused by the decoder; the third would run a minute.
     const real = fx.deps.binaries.ffmpeg;
     const fake = join(fx.dir, 'chunk-fails.sh');
-    await writeFile(fake, `#!/bin/sh\ncase "$*" in\n  *"-ss 4.000000"*) sleep 1; echo "[h264 @ 0x1] Invalid data found when processing input" >&2; exit 1;;\n  *"-ss 8.000000"*) exec sleep 60;;\nesac\nexec "${real}" "$@"\n`);
+    await writeFile(fake, `#!/bin/sh\ncase "$*" in\n  *"-ss 2.000000"*) sleep 1; echo "[h264 @ 0x1] Invalid data found when processing input" >&2; exit 1;;\n  *"-ss 6.000000"*) exec sleep 60;;\nesac\nexec "${real}" "$@"\n`);
     await chmod(fake, 0o755);
     const deps = { ...fx.deps, binaries: { ...fx.deps.binaries, ffmpeg: fake } };
     const { ReceiveMessageCommand, DeleteMessageCommand } = await import('@aws-sdk/client-sqs');
@@ -168,7 +168,7 @@ describe('a video longer than two chunks, spread over the queue and stitched', (
     expect(byUnit.get(2)).toBe('failed');
     const status = await fx.status(job.videoId);
     expect(status.state === 'failed' && status.error).toBe(
-      'the video could not be decoded (encoding chunk 2 of 3 (0:04 to 0:08) stopped: Invalid data found when processing input)',
+      'the video could not be decoded (encoding chunk 2 of 3 (0:02 to 0:06) stopped: Invalid data found when processing input)',
     );
     // Redelivered, a unit of the failed video is dropped unrun, and the status stays as it is.
     expect(await runChunkJob(units.find((u) => u.unit.kind === 'video' && u.unit.index === 2)!, fx.deps)).toBe('failed');
@@ -201,7 +201,7 @@ describe('a video longer than two chunks, spread over the queue and stitched', (
     expect(extinfs(firstText).map((s) => s.uri)).toEqual(['segment_00000.ts']);
     const audio = extinfs(await text(outputKeys.audio(job.videoId, 'index.m3u8')));
     expect(audio.reduce((sum, s) => sum + s.seconds, 0)).toBeGreaterThanOrEqual(4);
-    expect(await fx.status(job.videoId)).toMatchObject({ state: 'playable', playableSeconds: 4, renditions: [expect.objectContaining({ label: 240 }), expect.objectContaining({ label: 360 })] });
+    expect(await fx.status(job.videoId)).toMatchObject({ state: 'playable', playableSeconds: 2, renditions: [expect.objectContaining({ label: 240 }), expect.objectContaining({ label: 360 })] });
 
     const { ReceiveMessageCommand, DeleteMessageCommand } = await import('@aws-sdk/client-sqs');
     const queued = await fx.queue.sqs.send(new ReceiveMessageCommand({ QueueUrl: fx.queue.emulator.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
@@ -210,7 +210,7 @@ describe('a video longer than two chunks, spread over the queue and stitched', (
     // The last chunk lands first: it waits, unpublished, for the one before it.
     expect(await runChunkJob(chunk(2), fx.deps, { messageId: 'c2', receivedAt: new Date() })).toBe('done');
     expect(extinfs(await text(rung)).map((s) => s.uri)).toEqual(['segment_00000.ts']);
-    expect(await fx.status(job.videoId)).toMatchObject({ state: 'playable', playableSeconds: 4 });
+    expect(await fx.status(job.videoId)).toMatchObject({ state: 'playable', playableSeconds: 2 });
 
     // The middle one lands: the playlist grows over both at once, and the video is finished.
     expect(await runChunkJob(chunk(1), fx.deps, { messageId: 'c1', receivedAt: new Date() })).toBe('ready');

@@ -1,7 +1,6 @@
-import type { ApiClient } from '@hoist/client';
+import { followProcessing, type ApiClient } from '@hoist/client';
 import type { VideoState, VideoStatusOutput } from '@hoist/shared';
 import { byId, setText } from './dom.js';
-import { isRetryableApiError, sleep } from '../../src/retry.js';
 
 const POLL_MS = 1000;
 const MAX_POLL_MS = 15_000;
@@ -34,8 +33,8 @@ export interface ProcessingEvents {
 /**
  * Step 3: follows `videos.status` until the video is `ready` (resolves with its status) or
  * `failed` (rejects with the fleet's reason). The first time it is `playable` (its start is
- * published while the rest is encoded), `onPlayable` gets that status, so playback can begin. A poll that got no answer or a server error is
- * retried with a longer wait; an expired session ends it.
+ * published while the rest is encoded), `onPlayable` gets that status, so playback can begin.
+ * Polls that get no answer are asked again (followProcessing); an expired session ends it.
  */
 export class ProcessingPanel {
   readonly #section = byId('processing-section', HTMLElement);
@@ -49,39 +48,18 @@ export class ProcessingPanel {
   ) {}
 
   async follow(videoId: string, onPlayable?: (status: VideoStatusOutput) => void): Promise<VideoStatusOutput> {
-    let playable = false;
     this.#section.hidden = false;
     this.#videoId.textContent = videoId;
     this.#show('queued', 0);
-    let delay = POLL_MS;
-    let lost = false;
-    for (;;) {
-      let status: VideoStatusOutput;
-      try {
-        status = await this.api.videos.status.query({ videoId });
-      } catch (error) {
-        // As the uploader decides for its own API calls: no answer, or a 5xx, is worth asking
-        // again (the video may be processing fine); a refusal such as an expired session is not.
-        if (!isRetryableApiError(error)) throw error;
-        lost = true;
-        this.events.onConnection('lost');
-        // The uploader's own wait, which also ends early when the browser is back online.
-        await sleep(delay);
-        delay = Math.min(MAX_POLL_MS, delay * 2);
-        continue;
-      }
-      if (lost) this.events.onConnection('restored');
-      lost = false;
-      delay = POLL_MS;
-      this.#show(status.state, status.progress);
-      if (status.state === 'playable' && status.masterUrl && !playable) {
-        playable = true;
-        onPlayable?.(status);
-      }
-      if (status.state === 'ready') return status;
-      if (status.state === 'failed') throw new Error(status.error ?? 'the video could not be processed');
-      await sleep(POLL_MS);
-    }
+    const status = await followProcessing(this.api, videoId, {
+      intervalMs: POLL_MS,
+      maxIntervalMs: MAX_POLL_MS,
+      onStatus: (polled) => this.#show(polled.state, polled.progress),
+      onConnection: (state) => this.events.onConnection(state),
+      ...(onPlayable ? { onPlayable } : {}),
+    });
+    if (status.state === 'failed') throw new Error(status.error ?? 'the video could not be processed');
+    return status;
   }
 
   #show(state: VideoState, progress: number): void {

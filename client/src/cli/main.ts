@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { TRPCClientError } from '@trpc/client';
 import { createApiClient, type ApiClient } from '../api-client.js';
 import { abortSavedUpload, defaultResumeDir, removeStaleTemporaries, uploadFile } from '../node/index.js';
+import { followProcessing } from '../follow-processing.js';
 import { UploadError } from '../upload-errors.js';
 import { checksumLine, progressLine } from './format.js';
 import { COMMAND_HELP, HELP } from './help.js';
@@ -238,43 +239,33 @@ async function uploadCommand(
  */
 async function waitForReady(api: ApiClient, videoId: string, until: 'playable' | 'ready', json: boolean, statusCommand: string, io: Io, interrupt?: AbortSignal): Promise<number> {
   let lastLine = '';
-  let playableSaid = false;
-  let failures = 0;
-  for (;;) {
-    if (interrupt?.aborted) {
-      io.err(`\nhoist: stopped waiting; the video keeps processing. Check it with: ${statusCommand}\n`);
-      return EXIT.interrupted;
-    }
-    let status;
-    try {
-      status = await api.videos.status.query({ videoId });
-      failures = 0;
-    } catch (error) {
-      // A blip between here and the API is no reason to give up on a long wait.
-      if (++failures >= 5 || (error instanceof TRPCClientError && error.data?.httpStatus && error.data.httpStatus < 500)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 1000 * failures));
-      continue;
-    }
-    const line = `processing: ${status.state} ${Math.round(status.progress * 100)}%`;
-    if (!json && line !== lastLine) io.out(io.isTty ? `\r${line.padEnd(60)}` : `${line}\n`);
-    lastLine = line;
-    if (status.state === 'playable' && status.masterUrl && !playableSaid) {
-      playableSaid = true;
-      if (until === 'playable') {
-        if (json) io.out(`${JSON.stringify(status)}\n`);
-        else io.out(`${io.isTty ? '\n' : ''}playable: ${status.masterUrl}\n`);
-        return EXIT.ok;
-      }
-      if (!json) io.out(`${io.isTty ? '\n' : ''}playable: ${status.masterUrl} (the start plays now; the rest is still processing)\n`);
-    }
-    if (status.state === 'ready' || status.state === 'failed') {
-      if (json) io.out(`${JSON.stringify(status)}\n`);
-      else if (status.state === 'ready') io.out(`${io.isTty ? '\n' : ''}ready: ${status.masterUrl ?? '(no playback URL)'}\n`);
-      else io.err(`${io.isTty ? '\n' : ''}processing failed: ${status.error ?? 'no reason given'}\n`);
-      return status.state === 'ready' ? EXIT.ok : EXIT.failed;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+  let status;
+  try {
+    status = await followProcessing(api, videoId, {
+      until,
+      ...(interrupt ? { signal: interrupt } : {}),
+      onStatus: (polled) => {
+        const line = `processing: ${polled.state} ${Math.round(polled.progress * 100)}%`;
+        if (!json && line !== lastLine) io.out(io.isTty ? `\r${line.padEnd(60)}` : `${line}\n`);
+        lastLine = line;
+      },
+      onPlayable: (playable) => {
+        if (!json && until === 'ready') io.out(`${io.isTty ? '\n' : ''}playable: ${playable.masterUrl} (the start plays now; the rest is still processing)\n`);
+      },
+      onConnection: (state) => {
+        if (!json) io.err(state === 'lost' ? `${io.isTty ? '\n' : ''}hoist: the API does not answer; asking again…\n` : 'hoist: the API answers again\n');
+      },
+    });
+  } catch (error) {
+    if (!interrupt?.aborted) throw error;
+    io.err(`\nhoist: stopped waiting; the video keeps processing. Check it with: ${statusCommand}\n`);
+    return EXIT.interrupted;
   }
+  if (json) io.out(`${JSON.stringify(status)}\n`);
+  else if (status.state === 'playable') io.out(`${io.isTty ? '\n' : ''}playable: ${status.masterUrl}\n`);
+  else if (status.state === 'ready') io.out(`${io.isTty ? '\n' : ''}ready: ${status.masterUrl ?? '(no playback URL)'}\n`);
+  else io.err(`${io.isTty ? '\n' : ''}processing failed: ${status.error ?? 'no reason given'}\n`);
+  return status.state === 'failed' ? EXIT.failed : EXIT.ok;
 }
 
 async function printStatus(api: ApiClient, videoId: string, json: boolean, io: Io): Promise<number> {

@@ -6,6 +6,7 @@ describe('the Uppy adapter checks its options', () => {
     expect(optionsProblem({ endpoint: 'https://upload.example.com', token: 'jwt' })).toBeUndefined();
     expect(optionsProblem({ endpoint: 'http://127.0.0.1:8787/', token: () => 'jwt', checksums: false, urlRefreshMarginMs: 0 })).toBeUndefined();
     expect(optionsProblem({ endpoint: 'https://upload.example.com', api: {} as never })).toBeUndefined();
+    for (const followProcessing of ['playable', 'ready', false] as const) expect(optionsProblem({ endpoint: 'https://upload.example.com', token: 'jwt', followProcessing })).toBeUndefined();
   });
 
   it('names the option that is wrong', () => {
@@ -15,5 +16,6 @@ describe('the Uppy adapter checks its options', () => {
     expect(optionsProblem({ endpoint: 'https://upload.example.com' })).toMatch(/^token must be/);
     expect(optionsProblem({ endpoint: 'https://upload.example.com', token: 'jwt', checksums: 'yes' as never })).toMatch(/^checksums/);
     expect(optionsProblem({ endpoint: 'https://upload.example.com', token: 'jwt', urlRefreshMarginMs: Number.NaN })).toMatch(/^urlRefreshMarginMs/);
+    expect(optionsProblem({ endpoint: 'https://upload.example.com', token: 'jwt', followProcessing: true as never })).toMatch(/^followProcessing must be 'playable', 'ready' or false \(got true\)/);
   });
 });

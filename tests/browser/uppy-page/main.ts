@@ -25,6 +25,18 @@ export interface UploadRequest {
   override?: 'shouldUseMultipart' | 'getChunkSize';
   /** Use a token function that throws instead of the token. */
   tokenThrows?: boolean;
+  /** Upload these bytes (base64) instead of `size` random ones. */
+  bytesBase64?: string;
+  /** The adapter's `followProcessing` option: the upload then waits for its last processing event. */
+  followProcessing?: 'playable' | 'ready';
+}
+
+/** One `hoist:*` processing event the adapter emitted, in order. */
+export interface ProcessingEvent {
+  event: 'hoist:playable' | 'hoist:ready' | 'hoist:processing-failed';
+  state?: string;
+  masterUrl?: string;
+  reason?: string;
 }
 
 export interface UploadReport {
@@ -40,6 +52,7 @@ export interface UploadReport {
   /** Most bytes Uppy reported sent. */
   progressMax: number;
   cancelled: boolean;
+  processing: ProcessingEvent[];
 }
 
 const apiCalls: ApiCall[] = [];
@@ -48,7 +61,7 @@ const recordedFetch = recordingFetch(apiCalls, (call) => onApiCall(call));
 
 async function upload(request: UploadRequest): Promise<UploadReport> {
   apiCalls.length = 0;
-  const bytes = randomBytes(request.size);
+  const bytes = request.bytesBase64 ? Uint8Array.from(atob(request.bytesBase64), (c) => c.charCodeAt(0)) : randomBytes(request.size);
   const sha256 = await sha256Hex(bytes);
   const uppy = new Uppy({ id: `hoist-${Date.now()}` });
   const token = request.tokenThrows
@@ -57,11 +70,30 @@ async function upload(request: UploadRequest): Promise<UploadReport> {
       }
     : request.token;
   const options = { endpoint: request.endpoint, token, fetch: recordedFetch };
-  const awsS3 = hoistAwsS3Options(uppy, request.checksums === undefined ? options : { ...options, checksums: request.checksums });
+  const awsS3 = hoistAwsS3Options(uppy, {
+    ...options,
+    ...(request.checksums === undefined ? {} : { checksums: request.checksums }),
+    ...(request.followProcessing ? { followProcessing: request.followProcessing } : {}),
+  });
   if (request.override === 'shouldUseMultipart') uppy.use(AwsS3, { ...awsS3, shouldUseMultipart: false });
   else if (request.override === 'getChunkSize') uppy.use(AwsS3, { ...awsS3, getChunkSize: () => 10 * 1024 * 1024 });
   else uppy.use(AwsS3, awsS3);
-  const report: UploadReport = { sha256, completeEvents: 0, successful: [], failed: [], errors: [], partsUploaded: [], progressMax: 0, cancelled: false };
+  const report: UploadReport = { sha256, completeEvents: 0, successful: [], failed: [], errors: [], partsUploaded: [], progressMax: 0, cancelled: false, processing: [] };
+  // The last processing event the request waits for: ready (or playable), or a failure.
+  let processed: () => void = () => {};
+  const processingDone = new Promise<void>((resolve) => (processed = resolve));
+  uppy.on('hoist:playable', (_file, status) => {
+    report.processing.push({ event: 'hoist:playable', state: status.state, ...(status.masterUrl ? { masterUrl: status.masterUrl } : {}) });
+    if (request.followProcessing === 'playable') processed();
+  });
+  uppy.on('hoist:ready', (_file, status) => {
+    report.processing.push({ event: 'hoist:ready', state: status.state, ...(status.masterUrl ? { masterUrl: status.masterUrl } : {}) });
+    processed();
+  });
+  uppy.on('hoist:processing-failed', (_file, reason, status) => {
+    report.processing.push({ event: 'hoist:processing-failed', reason, ...(status ? { state: status.state } : {}) });
+    processed();
+  });
   let cancelled: () => void = () => {};
   const cancelDone = new Promise<void>((resolve) => (cancelled = resolve));
   uppy.on('complete', () => report.completeEvents++);
@@ -100,6 +132,7 @@ async function upload(request: UploadRequest): Promise<UploadReport> {
     report.successful.push({ key: body?.key ?? '', location: body?.location ?? '', uploadURL: file.uploadURL });
   }
   for (const file of result?.failed ?? []) report.failed.push(String(file.error));
+  if (request.followProcessing && report.successful.length > 0) await processingDone;
   if (!report.cancelled) uppy.destroy();
   return report;
 }

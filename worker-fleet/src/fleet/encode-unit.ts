@@ -1,6 +1,6 @@
 import { stat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { outputKeys, unitName, type ChunkPlan, type SegmentEntry, type UnitRecord, type WorkUnit } from '@hoist/shared';
+import { outputKeys, unitName, type ChunkPlan, type Rung, type SegmentEntry, type UnitRecord, type WorkUnit } from '@hoist/shared';
 import type { Logger } from '../logger.js';
 import type { S3Store } from '../storage/s3-store.js';
 import { hlsSegmentOptionsFlag } from '../transcode/hls-segment-options.js';
@@ -74,10 +74,39 @@ export interface EncodeUnitOptions {
    * track's segments so far (the audio publishes them at once).
    */
   onSegments?: (track: string, segments: readonly SegmentEntry[]) => Promise<void>;
+  /**
+   * Called when the tracks encoded ahead of the rest of the unit are all in the bucket (the
+   * first chunk's lowest rung: see encodePasses), with their segments.
+   */
+  onLeadingTracks?: (tracks: readonly { name: string; segments: readonly SegmentEntry[] }[]) => Promise<void>;
+}
+
+/** One ffmpeg run of a unit: the rungs it encodes, its tracks, and its share of the unit's work. */
+interface EncodePass {
+  rungs: readonly Rung[];
+  tracks: string[];
+  share: number;
+}
+
+/**
+ * How a unit is run. The first chunk of a video with several rungs runs twice: its lowest rung
+ * alone first (a few hundred milliseconds for its one segment), published at once so the video
+ * is playable, then its other rungs from a second decode of the same seconds; players start on
+ * the lowest rung (the master lists it first) and move up as the rest arrives. Every other unit
+ * is one run: one decode feeding every rung, or the audio.
+ */
+export function encodePasses(plan: ChunkPlan, unit: WorkUnit): EncodePass[] {
+  if (unit.kind === 'audio') return [{ rungs: [], tracks: ['audio'], share: 1 }];
+  const pass = (rungs: readonly Rung[], share: number): EncodePass => ({ rungs, tracks: rungs.map((rung) => `${rung.label}p`), share });
+  if (unit.index > 0 || plan.rungs.length < 2) return [pass(plan.rungs, 1)];
+  const pixels = (rungs: readonly Rung[]) => rungs.reduce((sum, rung) => sum + rung.width * rung.height, 0);
+  const [lowest, ...rest] = plan.rungs;
+  const share = pixels([lowest!]) / pixels(plan.rungs);
+  return [pass([lowest!], share), pass(rest, 1 - share)];
 }
 
 /** How often a running encode looks for segments ffmpeg has closed, to upload them. */
-const SEGMENT_POLL_MS = 500;
+const SEGMENT_POLL_MS = 250;
 
 export async function encodeUnit(plan: ChunkPlan, unit: WorkUnit, deps: EncodeUnitDeps, options: EncodeUnitOptions = {}): Promise<EncodedUnit> {
   const started = performance.now();
@@ -89,42 +118,50 @@ export async function encodeUnit(plan: ChunkPlan, unit: WorkUnit, deps: EncodeUn
     const seconds = unitSeconds(plan, unit);
     const bounds = renditionBounds(deps.ffmpegLimits ?? DEFAULT_FFMPEG_LIMITS, seconds);
     const source = { path: await deps.store.presignGet(plan.sourceKey, bounds.timeoutMs / 1000 + 60) };
-    const tracks = unit.kind === 'audio' ? ['audio'] : plan.rungs.map((rung) => `${rung.label}p`);
+    const passes = encodePasses(plan, unit);
+    const tracks = passes.flatMap((pass) => pass.tracks);
     deps.logger.info('encoding', { videoId: plan.videoId, unit: unitName(unit), what, seconds });
     const hdr = unit.kind === 'video' && dynamicRange(plan.sourceColour) !== 'sdr';
     const lut = hdr ? await makeToneMapLut(deps.binaries.ffmpeg, plan.sourceColour, scratch.dir, LUT_BOUNDS, options.signal) : undefined;
-    const args =
-      unit.kind === 'audio'
-        ? audioArgs(plan, source, scratch.dir)
-        : videoChunkArgs(plan, plan.chunks[unit.index]!, source, scratch.dir, {
-            ...(unit.index > 0 ? { segmentOptionsFlag: await hlsSegmentOptionsFlag(deps.binaries.ffmpeg) } : {}),
-            ...(lut ? { toneMapLut: lut } : {}),
-          });
+    const tools = {
+      ...(unit.kind === 'video' && unit.index > 0 ? { segmentOptionsFlag: await hlsSegmentOptionsFlag(deps.binaries.ffmpeg) } : {}),
+      ...(lut ? { toneMapLut: lut } : {}),
+    };
     const uploads = new SegmentUploads(plan, deps.store, scratch.dir);
-    // Segments go up as ffmpeg closes them, overlapping the upload with the encode.
-    let polling = Promise.resolve();
-    const poll = setInterval(() => {
-      polling = polling.then(async () => {
-        for (const track of tracks) {
-          if (await uploads.uploadNew(track, false)) await options.onSegments?.(track, uploads.segments(track));
-        }
-      }).catch(() => {});
-    }, SEGMENT_POLL_MS);
-    let encodeMs: number;
-    try {
-      ({ elapsedMs: encodeMs } = await deps.pool.run(
-        { what, ffmpegPath: deps.binaries.ffmpeg, args, outputDirs: tracks.map((track) => trackDir(scratch.dir, track)), durationSeconds: seconds, timeoutMs: bounds.timeoutMs, memoryBytes: bounds.memoryBytes },
-        { ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) },
-      ));
-    } finally {
-      clearInterval(poll);
-      await polling;
+    let encodeMs = 0;
+    let passesDone = 0;
+    for (const pass of passes) {
+      const args =
+        unit.kind === 'audio'
+          ? audioArgs(plan, source, scratch.dir)
+          : videoChunkArgs(plan, plan.chunks[unit.index]!, source, scratch.dir, tools, pass.rungs);
+      // Segments go up as ffmpeg closes them, overlapping the upload with the encode.
+      let polling = Promise.resolve();
+      const poll = setInterval(() => {
+        polling = polling.then(async () => {
+          for (const track of pass.tracks) {
+            if (await uploads.uploadNew(track, false)) await options.onSegments?.(track, uploads.segments(track));
+          }
+        }).catch(() => {});
+      }, SEGMENT_POLL_MS);
+      try {
+        const { elapsedMs } = await deps.pool.run(
+          { what, ffmpegPath: deps.binaries.ffmpeg, args, outputDirs: pass.tracks.map((track) => trackDir(scratch.dir, track)), durationSeconds: seconds, timeoutMs: bounds.timeoutMs, memoryBytes: bounds.memoryBytes },
+          {
+            ...(options.signal ? { signal: options.signal } : {}),
+            ...(options.onProgress ? { onProgress: (fraction: number) => options.onProgress!(passesDone + fraction * pass.share) } : {}),
+          },
+        );
+        encodeMs += elapsedMs;
+      } finally {
+        clearInterval(poll);
+        await polling;
+      }
+      passesDone += pass.share;
+      for (const track of pass.tracks) await uploads.uploadNew(track, true);
+      if (pass !== passes.at(-1)) await options.onLeadingTracks?.(pass.tracks.map((track) => ({ name: track, segments: uploads.segments(track) })));
     }
-    const published = [];
-    for (const track of tracks) {
-      await uploads.uploadNew(track, true);
-      published.push({ name: track, segments: uploads.segments(track) });
-    }
+    const published = tracks.map((track) => ({ name: track, segments: uploads.segments(track) }));
     return {
       record: { unit, tracks: published, seconds, elapsedMs: Math.round(performance.now() - started), finishedAt: new Date().toISOString() },
       encodeMs: Math.round(encodeMs),

@@ -101,8 +101,9 @@ export class LadderPublisher {
   }
 
   /**
-   * Seconds a player can play from the start: what every rung holds (they grow by whole chunks
-   * together) and, with sound, what the audio holds too.
+   * Seconds a player can play from the start: what the lowest rung holds (the rung players start
+   * on, the master's first; it leads the others by the first chunk, encoded ahead of them, and
+   * they grow by whole chunks together after that) and, with sound, what the audio holds too.
    */
   async playableSeconds(): Promise<number> {
     const lowest = `${this.plan.rungs[0]!.label}p`;

@@ -35,6 +35,7 @@ async function main(): Promise<void> {
   const { s3, sqs } = createAwsClients(config);
   const store = new S3Store(s3, config.S3_BUCKET);
   const pool = new EncodePool({ threads: config.POOL_SIZE });
+  await pool.warmUp();
   await mkdir(config.TEMP_DIR, { recursive: true });
   // Folders a killed fleet process left hold disk that no running job will free.
   await sweepScratchFolders({ tempDir: config.TEMP_DIR, logger });

@@ -41,11 +41,15 @@ export async function runTranscodeJob(job: TranscodeJob, deps: VideoJobDeps, con
     }
     let plan = await processing.readPlan();
     if (!plan) {
-      await status.set({ state: 'probing' }, 0);
+      // The status write and the probe go side by side (the reporter writes in order, so a
+      // failure written after the probe never lands before `probing`).
+      const probing = status.set({ state: 'probing' }, 0);
+      probing.catch(() => {});
       const planStarted = performance.now();
       let source: SourceInfo;
       try {
         source = await probe(job, deps);
+        await probing;
       } catch (error) {
         if (!(error instanceof UnusableMediaError)) throw error;
         await status.set({ state: 'failed', error: error.message });
@@ -63,7 +67,6 @@ export async function runTranscodeJob(job: TranscodeJob, deps: VideoJobDeps, con
         rungs: plan.rungs.map((r) => `${r.width}x${r.height}`),
       });
     }
-    await status.set({ state: 'transcoding' }, PROGRESS.probed, { done: 0, total: plan.chunks.length });
 
     // This worker takes what makes the video playable soonest: the first chunk (one segment)
     // and, beside it, the audio. A video shorter than two chunks is done here whole (its second
@@ -71,7 +74,7 @@ export async function runTranscodeJob(job: TranscodeJob, deps: VideoJobDeps, con
     const units = planUnits(plan);
     const short = plan.chunks.length <= 2;
     const own = units.filter((unit) => unit.kind === 'audio' || unit.index === 0 || short);
-    const done = await processing.doneUnits();
+    const [, done] = await Promise.all([status.set({ state: 'transcoding' }, PROGRESS.probed, { done: 0, total: plan.chunks.length }), processing.doneUnits()]);
     const others = units.filter((unit) => !own.includes(unit) && !done.has(unitName(unit)));
     if (others.length > 0) await deps.dispatch(others.map((unit): ChunkJob => ({ ...job, kind: 'chunk', unit })));
     const run = (unit: WorkUnit) => (signal: AbortSignal) => runUnit(plan, unit, job, deps, status, { ...context, signal });

@@ -95,7 +95,14 @@ export async function runUnit(
               await reportPlayable(plan, publisher, status);
             },
           }
-        : {}),
+        : {
+            // The first chunk's lowest rung, encoded ahead of its other rungs: the video's
+            // start, published as soon as it is in the bucket.
+            onLeadingTracks: async (tracks: readonly { name: string; segments: readonly SegmentEntry[] }[]) => {
+              for (const track of tracks) await publisher.extend(track.name, track.segments);
+              await reportPlayable(plan, publisher, status);
+            },
+          }),
       onProgress: (fraction) => {
         if (unit.kind !== 'video') return;
         const seconds = doneSeconds + fraction * unitSeconds(plan, unit);
@@ -118,8 +125,8 @@ export async function runUnit(
 }
 
 /**
- * Moves the status to `playable` once every rung and the audio hold the video's start, with how
- * many seconds they hold, and the renditions a player may start on.
+ * Moves the status to `playable` once the lowest rung and the audio hold the video's start, with
+ * how many seconds they hold, and the renditions a player may start on.
  */
 async function reportPlayable(plan: ChunkPlan, publisher: LadderPublisher, status: StatusReporter): Promise<void> {
   const seconds = await publisher.playableSeconds();

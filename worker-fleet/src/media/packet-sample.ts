@@ -10,45 +10,43 @@ export interface PacketTime {
   end: number;
 }
 
-/** What a short read of the real stream shows: its first video packets and the file's last packets. */
-export interface PacketSample {
-  head: PacketTime[];
-  tail: PacketTime[];
-}
-
-/** Video packets read from the start: enough to measure the frame rate (about 2 s at 240 fps). */
-export const HEAD_PACKETS = 500;
+/**
+ * Video packets read from the start: enough to measure the frame rate (half a second at 240 fps,
+ * five at 24), and few enough that the read, which every upload waits for, stays short.
+ */
+export const HEAD_PACKETS = 120;
 /** The tail read starts this long before the claimed end (the demuxer lands on a keyframe before it). */
 export const TAIL_SECONDS = 5;
 /** Packets of every stream read from there at most: many seconds' worth for any accepted file. */
 export const TAIL_PACKETS = 20_000;
 
 /**
- * Reads packets (no decoding) from the start of the chosen video stream, and from just before
- * the claimed end of the file to its real end, with two ffprobe runs side by side.
- * `claimedEnd` is the header's start time plus its duration.
+ * The first packets (no decoding) of one video stream: what the frame rate is measured from.
+ * `stream` is an index, or `V:0` (the first video stream that is not a cover picture, the one
+ * the probe takes as the video), which needs nothing from the header: that read runs beside it.
  */
-export async function samplePackets(
-  ffprobe: string,
-  input: SourceInput,
-  videoIndex: number,
-  claimedEnd: number,
-  timeoutMs: number,
-): Promise<PacketSample> {
-  const read = async (extra: string[]) => {
-    const { stdout } = await runFfprobe(
-      ffprobe,
-      ['-v', 'error', '-threads', '1', ...extra, '-show_entries', 'packet=stream_index,pts_time,dts_time,duration_time', '-print_format', 'compact=p=0', ...sourceInputArgs(input)],
-      timeoutMs,
-    );
-    return parsePackets(stdout);
-  };
+export function headPackets(ffprobe: string, input: SourceInput, stream: number | 'V:0', timeoutMs: number, stop?: AbortSignal): Promise<PacketTime[]> {
+  return readPackets(ffprobe, input, ['-select_streams', String(stream), '-read_intervals', `%+#${HEAD_PACKETS}`], timeoutMs, stop);
+}
+
+/**
+ * Packets of every stream from just before the claimed end of the file to its real end: what
+ * shows whether the header's duration is there. `claimedEnd` is the header's start time plus
+ * its duration.
+ */
+export function tailPackets(ffprobe: string, input: SourceInput, claimedEnd: number, timeoutMs: number): Promise<PacketTime[]> {
   const tailStart = Math.max(0, claimedEnd - TAIL_SECONDS);
-  const [head, tail] = await Promise.all([
-    read(['-select_streams', String(videoIndex), '-read_intervals', `%+#${HEAD_PACKETS}`]),
-    read(['-read_intervals', `${tailStart.toFixed(3)}%+#${TAIL_PACKETS}`]),
-  ]);
-  return { head, tail };
+  return readPackets(ffprobe, input, ['-read_intervals', `${tailStart.toFixed(3)}%+#${TAIL_PACKETS}`], timeoutMs);
+}
+
+async function readPackets(ffprobe: string, input: SourceInput, extra: string[], timeoutMs: number, stop?: AbortSignal): Promise<PacketTime[]> {
+  const { stdout } = await runFfprobe(
+    ffprobe,
+    ['-v', 'error', '-threads', '1', ...extra, '-show_entries', 'packet=stream_index,pts_time,dts_time,duration_time', '-print_format', 'compact=p=0', ...sourceInputArgs(input)],
+    timeoutMs,
+    stop,
+  );
+  return parsePackets(stdout);
 }
 
 /** Parses ffprobe's compact packet lines (`stream_index=0|pts_time=1.0|dts_time=N/A|…`); packets without any time are left out. */

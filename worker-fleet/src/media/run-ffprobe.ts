@@ -25,15 +25,16 @@ export interface FfprobeOutput {
  * Runs ffprobe on a source within a time limit and PROBE_MEMORY_BYTES. What the file causes is
  * an UnusableMediaError (a failed read, a timeout, too much memory, an endless report); what the
  * machine causes (the binary missing, the process killed by someone else, such as the kernel's
- * OOM killer) stays an ordinary error, which the job runner retries.
+ * OOM killer) stays an ordinary error, which the job runner retries. `stop` kills it early
+ * (the run then rejects with the signal's reason).
  */
-export async function runFfprobe(ffprobe: string, args: readonly string[], timeoutMs: number): Promise<FfprobeOutput> {
+export async function runFfprobe(ffprobe: string, args: readonly string[], timeoutMs: number, stop?: AbortSignal): Promise<FfprobeOutput> {
   const tooMuch = new AbortController();
   let stdout = '';
   try {
     const { stderrTail } = await runBounded(ffprobe, args, {
       bounds: { timeoutMs, memoryBytes: PROBE_MEMORY_BYTES },
-      signal: tooMuch.signal,
+      signal: stop ? AbortSignal.any([tooMuch.signal, stop]) : tooMuch.signal,
       onStdout: (text) => {
         stdout += text;
         if (stdout.length > MAX_OUTPUT_BYTES) {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Chunk, ChunkPlan } from '@hoist/shared';
+import type { Chunk, ChunkPlan, Rung } from '@hoist/shared';
 import { sourceInputArgs } from '../media/source-input-args.js';
 import { BT709_OUTPUT_TAGS, ladderFilterGraph } from './colour.js';
 import { h264Level } from './h264-level.js';
@@ -36,12 +36,13 @@ export interface ChunkEncodeTools {
  * when HDR, and split to one x264 encoder per rung. Each rung's output is what the same rung of
  * a whole-file encode would hold for this time range: the keyframe grid counted from the
  * video's start (chunks start on it), segment numbers from `firstSegment`, and timestamps
- * offset by the chunk's start, so a rung's playlist is its chunks' entries in order.
+ * offset by the chunk's start, so a rung's playlist is its chunks' entries in order. `rungs`, a
+ * part of the plan's, encodes only those (each exactly as in the run of all of them).
  */
-export function videoChunkArgs(plan: ChunkPlan, chunk: Chunk, source: UnitSource, outputDir: string, tools: ChunkEncodeTools): string[] {
+export function videoChunkArgs(plan: ChunkPlan, chunk: Chunk, source: UnitSource, outputDir: string, tools: ChunkEncodeTools, rungs: readonly Rung[] = plan.rungs): string[] {
   const last = chunk.index === plan.chunks.length - 1;
   const gop = Math.max(1, Math.round(plan.frameRate * plan.keyframeSeconds));
-  const graph = ladderFilterGraph(plan.rungs, plan.sourceColour, plan.frameRate, tools.toneMapLut);
+  const graph = ladderFilterGraph(rungs, plan.sourceColour, plan.frameRate, tools.toneMapLut);
   // A chunk's MPEG-TS continuity counters start again at 0 where the chunk before left them
   // anywhere: the first packets of every chunk but the first say so (the discontinuity
   // indicator), or a demuxer reading the rung's segments in a row takes the last frame before
@@ -58,7 +59,7 @@ export function videoChunkArgs(plan: ChunkPlan, chunk: Chunk, source: UnitSource
     ...(chunk.startSeconds > 0 ? ['-ss', chunk.startSeconds.toFixed(6)] : []),
     ...sourceInputArgs({ path: source.path, format: plan.sourceFormat, maxPixels: plan.maxSourcePixels }),
     '-filter_complex', graph.filter,
-    ...plan.rungs.flatMap((rung, i) => [
+    ...rungs.flatMap((rung, i) => [
       '-map', graph.outputs[i]!,
       '-c:v', 'libx264', '-preset', plan.preset, '-profile:v', 'high', '-level', h264Level(rung.width, rung.height, plan.frameRate).level, ...BT709_OUTPUT_TAGS,
       '-b:v', String(rung.videoBitrate), '-maxrate', String(rung.maxVideoBitrate), '-bufsize', String(2 * rung.maxVideoBitrate),

@@ -3,7 +3,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { EncodeFailure, EncodeProgress, EncodeResult, type EncodeSpec } from '@hoist/shared';
 import { EncodeError } from './encode-failure.js';
-import type { TaskControl } from './encode-task.js';
+import { WARM_UP, type TaskControl } from './encode-task.js';
 
 export interface EncodePoolOptions {
   /** Worker threads, so encodes run at once. Default 2. */
@@ -43,6 +43,16 @@ export class EncodePool {
       idleTimeout: 60_000,
       execArgv: threadExecArgv(),
     });
+  }
+
+  /**
+   * Loads the task's code in every thread now. A thread imports it on its first task (through
+   * the TypeScript loader, some hundreds of milliseconds), which would otherwise fall on the
+   * first video's first chunk: the encode that decides how soon the video is playable.
+   */
+  async warmUp(): Promise<void> {
+    // Each thread takes one task at a time, so these land one on each.
+    await Promise.all(Array.from({ length: this.#piscina.options.maxThreads }, () => this.#piscina.run(WARM_UP)));
   }
 
   async run(spec: EncodeSpec, options: RunEncodeOptions = {}): Promise<EncodeResult> {

@@ -7,6 +7,9 @@ import { classifyEncodeFailure } from './encode-failure.js';
 /** Messages the pool sends a running task. */
 export type TaskControl = { kind: 'cancel' };
 
+/** The task that only loads this module in a thread (EncodePool.warmUp). */
+export const WARM_UP = { warmUp: true } as const;
+
 /**
  * The piscina task: one bounded ffmpeg, its `-progress` output reported over `port` as a
  * fraction of the run's duration. An encode that does not finish is returned as an
@@ -14,7 +17,9 @@ export type TaskControl = { kind: 'cancel' };
  * on the same port rather than through piscina's own abort, which would end this thread and
  * leave its ffmpeg child running.
  */
-export default async function runEncodeTask({ spec, port }: { spec: unknown; port: MessagePort }): Promise<EncodeResult | EncodeFailure> {
+export default async function runEncodeTask(message: { spec: unknown; port: MessagePort } | typeof WARM_UP): Promise<EncodeResult | EncodeFailure | 'warm'> {
+  if (!('spec' in message)) return 'warm';
+  const { spec, port } = message;
   const task = EncodeSpec.parse(spec);
   const controller = new AbortController();
   port.on('message', (message: TaskControl) => {

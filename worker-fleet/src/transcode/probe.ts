@@ -13,7 +13,7 @@ import {
   probeTimeoutMs,
   type MediaLimits,
 } from '../media/media-limits.js';
-import { samplePackets } from '../media/packet-sample.js';
+import { headPackets, tailPackets, type PacketTime } from '../media/packet-sample.js';
 import { runFfprobe } from '../media/run-ffprobe.js';
 import { sourceInputArgs, type SourceInput } from '../media/source-input-args.js';
 import { UnusableMediaError } from '../media/unusable-media.js';
@@ -92,6 +92,20 @@ export async function probeSource(ffprobe: string, source: string | RemoteSource
   const input: SourceInput = { path, format: sniffed.format, maxPixels: decoderPixelCap(limits) };
   const timeoutMs = probeTimeoutMs(bytes);
 
+  // The first video packets are read beside the header (both are short reads of the start);
+  // that read is stopped as soon as the file is refused.
+  const refusal = new AbortController();
+  const firstPackets = headPackets(ffprobe, input, 'V:0', timeoutMs, refusal.signal);
+  firstPackets.catch(() => {});
+  try {
+    return await checkedSource(ffprobe, input, bytes, limits, timeoutMs, firstPackets);
+  } finally {
+    refusal.abort(new Error('the probe is over'));
+  }
+}
+
+/** The rest of the media gate (probeSource), from the header on. */
+async function checkedSource(ffprobe: string, input: SourceInput, bytes: number, limits: MediaLimits, timeoutMs: number, firstPackets: Promise<PacketTime[]>): Promise<SourceInfo> {
   const header = await runFfprobe(ffprobe, ['-v', 'error', '-threads', '1', '-print_format', 'json', '-show_format', '-show_streams', ...sourceInputArgs(input)], timeoutMs).catch(
     (error: unknown) => {
       // Newer ffprobe builds give up on a frame over -max_pixels instead of describing the rest:
@@ -114,14 +128,18 @@ export async function probeSource(ffprobe: string, source: string | RemoteSource
   if (!(durationSeconds > 0)) throw new UnusableMediaError('the video has no duration: it may be truncated');
 
   const startSeconds = Number(output.format?.start_time ?? 0) || 0;
-  const sample = await samplePackets(ffprobe, input, video.index, startSeconds + durationSeconds, timeoutMs);
-  const measured = measuredFrameRate(sample.head);
+  const [firstVideo, tail] = await Promise.all([
+    // Read again by index in the rare file where `V:0` is another stream than the header's choice.
+    firstPackets.then((packets) => (packets.every((p) => p.stream === video.index) ? packets : headPackets(ffprobe, input, video.index, timeoutMs))),
+    tailPackets(ffprobe, input, startSeconds + durationSeconds, timeoutMs),
+  ]);
+  const measured = measuredFrameRate(firstVideo);
   checkFrameRate(measured ?? rate(video.avg_frame_rate), measured !== undefined, limits);
   checkDurationPlausible({
     claimedSeconds: durationSeconds,
     startSeconds,
     bytes,
-    tail: sample.tail,
+    tail,
     mediaStreams: new Set(output.streams.filter((s) => s.codec_type === 'video' || s.codec_type === 'audio').map((s) => s.index)),
   });
   checkDuration(durationSeconds, limits);
