@@ -71,6 +71,14 @@ describe('ladderFilterGraph', () => {
         'lut3d=file=/scratch/job/tone-map.cube:interp=tetrahedral,scale=flags=bilinear:sws_dither=none:out_color_matrix=bt709:out_range=tv,format=yuv420p,split=2[s0][s1];' +
         '[s0]scale=640:360:flags=bicubic,setsar=1,format=yuv420p[r0];[s1]scale=1280:720:flags=bicubic,setsar=1,format=yuv420p[r1]',
     );
+    // Part of the ladder (the first chunk's lowest rung, ahead of the others) is tone-mapped at
+    // the whole ladder's top size, as in every other chunk, and scaled down from there.
+    const lowest = ladderFilterGraph([rungs[0]!], { transfer: 'arib-std-b67', primaries: 'bt2020', matrix: 'bt2020nc' }, 25, '/scratch/job/tone-map.cube', rungs[1]);
+    expect(lowest.filter).toBe(
+      '[0:v:0]fps=25,scale=1280:720:flags=bilinear:in_color_matrix=bt2020:in_range=tv,setsar=1,format=gbrp16le,' +
+        'lut3d=file=/scratch/job/tone-map.cube:interp=tetrahedral,scale=flags=bilinear:sws_dither=none:out_color_matrix=bt709:out_range=tv,format=yuv420p,split=1[s0];' +
+        '[s0]scale=640:360:flags=bicubic,setsar=1,format=yuv420p[r0]',
+    );
     // Without its LUT, or with a path a filter graph would read as syntax, there is no graph.
     expect(() => ladderFilterGraph(rungs, { transfer: 'smpte2084' }, 25)).toThrow(/LUT/);
     expect(() => ladderFilterGraph(rungs, { transfer: 'smpte2084' }, 25, '/tmp/a,b:c.cube')).toThrow(/syntax/);

@@ -97,6 +97,12 @@ export function ladderFilterGraph(
   frameRate: number,
   /** The video's tone-mapping LUT (tone-map-lut.ts), for HLG and PQ sources. */
   toneMapLut?: string,
+  /**
+   * The frame size the tone mapping runs at: the top rung of the whole ladder, also when
+   * `rungs` is only part of it (the first chunk's lowest rung, encoded ahead of the others), so
+   * every rung's pixels come out of the same chain in every chunk. Default: the top of `rungs`.
+   */
+  toneMapSize?: Pick<Rung, 'width' | 'height'>,
 ): { filter: string; outputs: string[] } {
   const outputs = rungs.map((_, i) => `[r${i}]`);
   const split = (count: number) => `split=${count}${rungs.map((_, i) => `[s${i}]`).join('')}`;
@@ -108,7 +114,7 @@ export function ladderFilterGraph(
       outputs,
     };
   }
-  const top = rungs.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
+  const top = toneMapSize ?? rungs.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
   if (!toneMapLut) throw new Error('an HDR source is encoded with its tone-mapping LUT');
   if (!/^[\w/.-]+$/.test(toneMapLut)) throw new Error('the tone-mapping LUT path holds characters a filter graph would read as syntax');
   // To R'G'B' (still HDR-encoded) at the top rung's size, one lookup per pixel, back to 4:2:0

@@ -42,7 +42,8 @@ export interface ChunkEncodeTools {
 export function videoChunkArgs(plan: ChunkPlan, chunk: Chunk, source: UnitSource, outputDir: string, tools: ChunkEncodeTools, rungs: readonly Rung[] = plan.rungs): string[] {
   const last = chunk.index === plan.chunks.length - 1;
   const gop = Math.max(1, Math.round(plan.frameRate * plan.keyframeSeconds));
-  const graph = ladderFilterGraph(rungs, plan.sourceColour, plan.frameRate, tools.toneMapLut);
+  const top = plan.rungs.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
+  const graph = ladderFilterGraph(rungs, plan.sourceColour, plan.frameRate, tools.toneMapLut, top);
   // A chunk's MPEG-TS continuity counters start again at 0 where the chunk before left them
   // anywhere: the first packets of every chunk but the first say so (the discontinuity
   // indicator), or a demuxer reading the rung's segments in a row takes the last frame before

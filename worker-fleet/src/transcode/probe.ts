@@ -129,8 +129,10 @@ async function checkedSource(ffprobe: string, input: SourceInput, bytes: number,
 
   const startSeconds = Number(output.format?.start_time ?? 0) || 0;
   const [firstVideo, tail] = await Promise.all([
-    // Read again by index in the rare file where `V:0` is another stream than the header's choice.
-    firstPackets.then((packets) => (packets.every((p) => p.stream === video.index) ? packets : headPackets(ffprobe, input, video.index, timeoutMs))),
+    // Read again by index where `V:0` gave nothing or another stream than the header's choice
+    // (a file whose video is flagged as a thumbnail, say): the rate is always measured from the
+    // stream that will be encoded.
+    firstPackets.then((packets) => (packets.length > 0 && packets.every((p) => p.stream === video.index) ? packets : headPackets(ffprobe, input, video.index, timeoutMs))),
     tailPackets(ffprobe, input, startSeconds + durationSeconds, timeoutMs),
   ]);
   const measured = measuredFrameRate(firstVideo);
