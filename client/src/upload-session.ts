@@ -10,7 +10,7 @@ import { memoryResumeStore, type ResumeState, type ResumeStore } from './resume/
 import { DEFAULT_RETRY, backoffDelay, isRetryableApiError, isRetryableStatus, sleep, type RetryPolicy } from './retry.js';
 import { ReadAhead, readPart, type PartHasher } from './read-ahead.js';
 import { compositeSha256, sha256 } from './sha256.js';
-import type { PartTransport } from './transport/part-transport.js';
+import type { PartBody, PartTransport } from './transport/part-transport.js';
 import { MISSING_ETAG_MESSAGE, UploadError } from './upload-errors.js';
 
 export interface UploadOptions {
@@ -155,8 +155,11 @@ export class Upload {
     this.#aborting ??= (async () => {
       this.#stop.abort(new UploadError('aborted', 'upload aborted'));
       this.#halt.abort(this.#stop.signal.reason);
+      // Requests in flight are dropped rather than waited for: a part S3 never answers would
+      // otherwise hold Cancel up until the stall timeout.
+      for (const attempt of this.#attempts) attempt.abort(this.#stop.signal.reason);
       this.#gate?.open();
-      // A part S3 receives after the abort would outlive it: let every request end first.
+      // A part S3 receives after the abort would outlive it: every request ends first.
       await Promise.allSettled([...this.#inFlight]);
       await this.#discard();
     })();
@@ -279,7 +282,8 @@ export class Upload {
         state.parts[part.partNumber] = part.checksum ? { etag, checksum: part.checksum } : { etag };
         // Saved in order, without holding the next part up.
         saving = saving.then(() => this.#store.save(this.#stateKey, state));
-        report();
+        // A finished part always shows, even when no byte follows it soon (the others stalled).
+        report(true);
         if (!prepared && next < todo.length) prepared = prepare(todo[next++]!);
       }
     };
@@ -337,8 +341,9 @@ export class Upload {
         continue;
       }
       const { signed } = signing;
-      // A retry after the buffer was let go reads the part again.
-      let body: Uint8Array<ArrayBuffer> | undefined = part.body ?? (await this.#source.read(part.start, part.end));
+      // A file's slice goes as it is; bytes in memory otherwise, read again for a retry after
+      // the buffer was let go.
+      let body: PartBody | undefined = this.#source.slice?.(part.start, part.end) ?? part.body ?? (await this.#source.read(part.start, part.end));
       // Stopped or aborted while the URL or the bytes were on their way: no new PUT may start, as
       // an abort waits only for the PUTs already under way before S3 drops the upload.
       if (this.#gate) continue;

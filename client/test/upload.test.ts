@@ -233,6 +233,20 @@ describe('uploading files through the edge to the S3 emulator', () => {
     expect(await readdir(join(dir, 'state')).catch(() => [])).toEqual([]);
   });
 
+  it('abort ends parts in flight at once, even ones S3 never answers', async () => {
+    proxy.setRule(({ partNumber }) => (partNumber === 1 ? 'pass' : 'stall'));
+    let partsDone = 0;
+    // No stall timeout to come to the rescue: without dropping its requests, abort would wait forever.
+    const upload = await uploadFile(small, options({ stallTimeoutMs: 3_600_000, progressIntervalMs: 0, onProgress: (p) => (partsDone = p.partsDone) }));
+    while (partsDone < 1) await new Promise((r) => setTimeout(r, 20));
+    const uploadId = proxy.puts[proxy.puts.length - 1]!.uploadId;
+    while (proxy.puts.filter((p) => p.uploadId === uploadId && p.action === 'stall').length === 0) await new Promise((r) => setTimeout(r, 20));
+    await upload.abort();
+    await expect(upload.done).rejects.toMatchObject({ code: 'aborted' });
+    const pending = await readdir(join(stack.dataDir, 's3', 'hoist-test', '._S3rver_uploads')).catch(() => []);
+    expect(pending).not.toContain(uploadId);
+  });
+
   it('abort before the upload is even created still leaves nothing behind', async () => {
     const uploadsDir = join(stack.dataDir, 's3', 'hoist-test', '._S3rver_uploads');
     const before = new Set(await readdir(uploadsDir).catch(() => [] as string[]));

@@ -3,7 +3,6 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { makeTestClip } from '../support/clips.js';
 import {
   ARTIFACTS_DIR,
-  emulateNetwork,
   openMultipartUploads,
   recordUploadBar,
   sha256OfFile,
@@ -17,15 +16,12 @@ import {
 } from '../support/upload-page.js';
 
 // The upload page as a person uses it, in headless Chromium: through the edge Worker's static
-// assets, the real API in workerd, the S3 emulator (behind a proxy that slows part PUTs down
-// so an upload can be caught half-way), the S3-event bridge and the fleet.
+// assets, the real API in workerd, the S3 emulator (behind a proxy that can hold part PUTs
+// unanswered, so an upload is caught half-way), the S3-event bridge and the fleet.
 
 let fx: PageFixture;
 let clip: string;
 const CLIP_NAME = 'noisy test pattern.mp4';
-// Upload rates are Chromium's emulated bandwidth, slow enough that a page short of CPU (other
-// test files run beside this one) still shows each stage of an upload.
-const MB = 1_000_000;
 
 beforeAll(async () => {
   fx = await startPageFixture({ fleet: true });
@@ -43,12 +39,25 @@ beforeEach(() => fx.proxy.setRule(() => 'pass'));
 // An upload a failed test left running must not slow the next test's down.
 afterEach(() => fx.closePages());
 
+/**
+ * Parts up to `last` go through; S3 never answers the others (the proxy takes their bodies and
+ * holds the response), so the upload is caught part-way however fast or slow the page runs.
+ */
+const holdPartsAfter = (last: number) => fx.proxy.setRule((put) => (put.partNumber <= last ? 'pass' : 'stall'));
+
 const stackTail = () => fx.stack.lines.slice(-30).join('\n');
 
 describe('the upload page', () => {
   it('uploads a generated clip with a moving progress bar, follows processing and plays every rung', async () => {
     const { page } = await fx.open();
-    await emulateNetwork(page, { uploadBytesPerSecond: 3 * MB });
+    // The proxy holds each part until the test lets it go, one at a time, so the bar has values
+    // to show part-way however fast or slow the page runs.
+    const gates = Array.from({ length: 8 }, () => {
+      let open!: () => void;
+      const until = new Promise<void>((resolve) => (open = resolve));
+      return { until, open };
+    });
+    fx.proxy.setRule((put) => ({ until: gates[put.partNumber - 1]!.until }));
     await page.getByText(/^Accepted: video files/).waitFor({ timeout: 15_000 });
     // The player (hls.js, over half the page's code) is a file of its own, fetched for playback only.
     const scriptsLoaded = () =>
@@ -61,8 +70,11 @@ describe('the upload page', () => {
 
     const barValues = await recordUploadBar(page);
     await page.getByLabel('Choose a video file', { exact: true }).setInputFiles(clip);
-    await waitForParts(page, 1);
-    await page.screenshot({ path: join(ARTIFACTS_DIR, 'upload-page-uploading.png') });
+    for (const [i, gate] of gates.entries()) {
+      gate.open();
+      if (i < 7) await waitForParts(page, i + 1);
+      if (i === 0) await page.screenshot({ path: join(ARTIFACTS_DIR, 'upload-page-uploading.png') });
+    }
     const videoId = await waitForUploadDone(page);
     // The bar moved forward through values part-way, not only from empty to full.
     const values = await barValues();
@@ -134,7 +146,7 @@ describe('the upload page', () => {
 
   it('pauses mid-upload, sends nothing while paused, and finishes after Resume', async () => {
     const { page } = await fx.open();
-    await emulateNetwork(page, { uploadBytesPerSecond: 3 * MB });
+    holdPartsAfter(1);
     await page.getByLabel('Choose a video file', { exact: true }).setInputFiles(clip);
     await waitForParts(page, 1);
     await page.getByRole('button', { name: 'Pause' }).click();
@@ -150,6 +162,7 @@ describe('the upload page', () => {
     expect(fx.proxy.puts.length).toBe(puts);
     expect((await uploadBar(page)).value).toBe(bar.value);
 
+    fx.proxy.setRule(() => 'pass');
     await page.getByRole('button', { name: 'Resume' }).click();
     const videoId = await waitForUploadDone(page);
     expect(await storedSourceSha256(fx.stack, videoId, CLIP_NAME)).toBe(await sha256OfFile(clip));
@@ -157,7 +170,7 @@ describe('the upload page', () => {
 
   it('cancel aborts the multipart upload: S3 keeps no parts and the page forgets it', async () => {
     const { page } = await fx.open();
-    await emulateNetwork(page, { uploadBytesPerSecond: 3 * MB });
+    holdPartsAfter(1);
     const putsBefore = fx.proxy.puts.length;
     await page.getByLabel('Choose a video file', { exact: true }).setInputFiles(clip);
     await waitForParts(page, 1);
@@ -188,14 +201,14 @@ describe('the upload page', () => {
 
   it('after a reload, the same file picked again carries on from the parts already stored', async () => {
     const { page } = await fx.open();
-    await emulateNetwork(page, { uploadBytesPerSecond: 3 * MB });
+    holdPartsAfter(4);
     await page.getByLabel('Choose a video file', { exact: true }).setInputFiles(clip);
     await waitForParts(page, 4);
     const atReload = await uploadBar(page);
     expect(atReload.partCount).toBe(8);
-    expect(atReload.partsDone).toBeLessThan(8);
+    expect(atReload.partsDone).toBe(4);
     await page.reload();
-    await emulateNetwork(page, { uploadBytesPerSecond: null });
+    fx.proxy.setRule(() => 'pass');
 
     // sessionStorage kept the token: the page still talks to the API.
     await page.getByText(/^Accepted: video files/).waitFor({ timeout: 15_000 });

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Transform } from 'node:stream';
 
 /** What the proxy does with one part PUT. */
-export type FaultAction = 'pass' | 'fail' | 'reset' | 'stall' | 'strip-etag' | 'corrupt' | { delayMs: number };
+export type FaultAction = 'pass' | 'fail' | 'reset' | 'stall' | 'strip-etag' | 'corrupt' | { delayMs: number } | { until: Promise<void> };
 
 export interface PartPut {
   partNumber: number;
@@ -25,7 +25,7 @@ export interface FaultProxy {
 /**
  * A reverse proxy on loopback in front of the S3 emulator that misbehaves on part PUTs as
  * told: a 500, a reset connection, a stall that never answers, a response without its ETag,
- * a delay, or one byte of the body flipped on the way (S3 itself must then refuse the part). Everything else passes through untouched, Host header included, so SigV4
+ * a delay (or a hold until the test lets it go), or one byte of the body flipped on the way (S3 itself must then refuse the part). Everything else passes through untouched, Host header included, so SigV4
  * signatures made for the proxy's address still verify at the emulator.
  */
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
@@ -81,7 +81,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       // A client that gives up during the delay has dropped the request: it never arrives.
       let gone = false;
       response.once('close', () => (gone = true));
-      setTimeout(() => (gone ? request.destroy() : forward(request, response, record)), action.delayMs);
+      const go = () => (gone ? request.destroy() : forward(request, response, record));
+      if ('delayMs' in action) setTimeout(go, action.delayMs);
+      else void action.until.then(go);
       return;
     }
     // Faults: take the body first so the client is not left writing into a closed socket.

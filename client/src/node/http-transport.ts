@@ -15,7 +15,9 @@ export function nodeHttpTransport(options: { maxSockets: number }): PartTranspor
     'https:': new https.Agent({ keepAlive: true, maxSockets: options.maxSockets }),
   };
   return {
-    put({ url, headers, body, signal, onBytes }) {
+    async put({ url, headers, body: partBody, signal, onBytes }) {
+      // Node's sources give bytes; a Blob (from a caller's own source) is read first.
+      const body = partBody instanceof Uint8Array ? partBody : new Uint8Array(await partBody.arrayBuffer());
       return new Promise((resolve, reject) => {
         const target = new URL(url);
         const client = target.protocol === 'https:' ? https : http;

@@ -7,10 +7,20 @@ export interface PartResponse {
   text: string;
 }
 
+/**
+ * A part's bytes: in memory, or a `Blob` slice of the file that a browser sends straight from
+ * disk (XHR copies an in-memory body through the page first, about ten times slower).
+ */
+export type PartBody = Uint8Array<ArrayBuffer> | Blob;
+
+export function partBodySize(body: PartBody): number {
+  return body instanceof Uint8Array ? body.length : body.size;
+}
+
 export interface PartRequest {
   url: string;
   headers: Record<string, string>;
-  body: Uint8Array<ArrayBuffer>;
+  body: PartBody;
   signal: AbortSignal;
   /** Called with the number of body bytes sent so far, as they go out. */
   onBytes(sent: number): void;
@@ -30,7 +40,7 @@ export function fetchTransport(doFetch: typeof fetch = (input, init) => fetch(in
     async put({ url, headers, body, signal, onBytes }) {
       const response = await doFetch(url, { method: 'PUT', headers, body, signal });
       const text = await response.text();
-      if (response.ok) onBytes(body.length);
+      if (response.ok) onBytes(partBodySize(body));
       return { status: response.status, etag: response.headers.get('etag'), text };
     },
   };
