@@ -47,7 +47,7 @@ export const fleetBenchmark: Benchmark = {
             const videoId = newVideoId();
             const key = sourceKey('bench', videoId, 'clip.mp4');
             await s3.send(new PutObjectCommand({ Bucket: 'hoist', Key: key, Body: clip }));
-            jobs.push({ kind: 'transcode', version: 1, videoId, owner: 'bench', bucket: 'hoist', key, size: clip.length, etag: `e${i}`, sequencer: '1', eventTime: new Date().toISOString() });
+            jobs.push({ kind: 'transcode', version: 1, videoId, owner: 'bench', bucket: 'hoist', key, size: clip.length, etag: `e${i}`, eventTime: new Date().toISOString() });
           }
           const started = performance.now();
           await sqs.send(new SendMessageBatchCommand({ QueueUrl: sqsEmulator.queueUrl, Entries: jobs.map((job, i) => ({ Id: String(i), MessageBody: JSON.stringify(job) })) }));

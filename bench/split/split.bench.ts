@@ -110,7 +110,7 @@ export const splitBenchmark: Benchmark = {
           const videoId = newVideoId();
           const key = sourceKey('bench', videoId, 'clip.mp4');
           const put = await s3.send(new PutObjectCommand({ Bucket: 'hoist', Key: key, Body: clip }));
-          const job: TranscodeJob = { kind: 'transcode', version: 1, videoId, owner: 'bench', bucket: 'hoist', key, size: clip.length, etag: put.ETag ?? `bench-${run}`, sequencer: '1', eventTime: new Date().toISOString() };
+          const job: TranscodeJob = { kind: 'transcode', version: 1, videoId, owner: 'bench', bucket: 'hoist', key, size: clip.length, etag: put.ETag ?? `bench-${run}`, eventTime: new Date().toISOString() };
           const started = performance.now();
           await sqs.send(new SendMessageCommand({ QueueUrl: sqsEmulator.queueUrl, MessageBody: JSON.stringify(job) }));
           // The status document, not a log line, says when the video is done: with chunks, several

@@ -4,7 +4,7 @@ export { createApiClient, type ApiClient, type ApiClientOptions } from './api-cl
 export { Upload, startUpload, type UploadOptions, type UploadResult, type UploadEvent } from './upload-session.js';
 export type { UploadProgress } from './progress-meter.js';
 export { blobSource, type PartSource } from './part-source.js';
-export { fetchTransport, type PartBody, type PartTransport, type PartRequest, type PartResponse } from './transport/part-transport.js';
+export { type PartBody, type PartTransport, type PartRequest, type PartResponse } from './transport/part-transport.js';
 export { xhrTransport } from './transport/xhr-transport.js';
 export { memoryResumeStore, type ResumeStore, type ResumeState } from './resume/resume-state.js';
 export { indexedDbResumeStore } from './browser/indexeddb-resume-store.js';

@@ -22,7 +22,7 @@ export const EDGE_DEFAULTS = {
 const EdgeConfigSchema = z.object({
   /** Base URL of the bucket, path- or virtual-hosted style: `https://b.s3.us-east-1.amazonaws.com` or `http://127.0.0.1:4569/hoist`. */
   S3_BUCKET_URL: z.string({ error: 'S3_BUCKET_URL is not set' }).url('S3_BUCKET_URL must be a URL'),
-  S3_REGION: z.string().min(1).default('us-east-1'),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
   S3_ACCESS_KEY_ID: z.string({ error: 'S3_ACCESS_KEY_ID is not set (a Worker secret)' }).min(1),
   S3_SECRET_ACCESS_KEY: z.string({ error: 'S3_SECRET_ACCESS_KEY is not set (a Worker secret)' }).min(1),
   /** HS256 secret that verifies callers' bearer JWTs. Set this or JWKS_URL. */

@@ -20,7 +20,7 @@ export function edgeServices(env: EdgeBindings): EdgeServices {
     const config = readEdgeConfig(env);
     const credentials = {
       bucketUrl: config.S3_BUCKET_URL,
-      region: config.S3_REGION,
+      region: config.AWS_REGION,
       accessKeyId: config.S3_ACCESS_KEY_ID,
       secretAccessKey: config.S3_SECRET_ACCESS_KEY,
     };

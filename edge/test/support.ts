@@ -81,3 +81,14 @@ export async function sha256Base64(bytes: Uint8Array<ArrayBuffer>): Promise<stri
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
   return btoa(String.fromCharCode(...digest));
 }
+
+/** CRC32C (Castagnoli) of `bytes`, base64 as S3 states it: what SDKs that checksum by CRC send. */
+export function crc32cBase64(bytes: Uint8Array): string {
+  let crc = 0xffffffff;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let bit = 0; bit < 8; bit++) crc = crc & 1 ? (crc >>> 1) ^ 0x82f63b78 : crc >>> 1;
+  }
+  crc = (crc ^ 0xffffffff) >>> 0;
+  return btoa(String.fromCharCode(crc >>> 24, (crc >>> 16) & 0xff, (crc >>> 8) & 0xff, crc & 0xff));
+}

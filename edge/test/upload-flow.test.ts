@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MiB } from '@hoist/shared';
-import { callerFor, patternBytes, sha256Base64, sha256Hex, storedObject } from './support.js';
+import { callerFor, crc32cBase64, patternBytes, sha256Base64, sha256Hex, storedObject } from './support.js';
 
 const stored = async (key: string) => new Uint8Array(await (await storedObject(key)).arrayBuffer());
 
@@ -32,6 +32,27 @@ describe('uploads through the edge, in workerd, against the S3 emulator', () => 
     expect(done).toMatchObject({ videoId: created.videoId, size: bytes.length });
     expect(await sha256Hex(await stored(`uploads/alice/${created.videoId}/holiday (1).mp4`))).toBe(await sha256Hex(bytes));
     await expect(caller.videos.status({ videoId: created.videoId })).resolves.toMatchObject({ state: 'queued', progress: 0 });
+  });
+
+  it('multipart with CRC32C per part: each part is checked by S3, and the file completes', async () => {
+    const caller = await callerFor('alice');
+    const bytes = patternBytes(6 * MiB, 11);
+    const created = await caller.uploads.create({ fileName: 'crc.mp4', size: bytes.length, contentType: 'video/mp4', checksum: 'crc32c' });
+    const bodies = [bytes.slice(0, created.partSize), bytes.slice(created.partSize)];
+    const checksums = bodies.map(crc32cBase64);
+    const { parts } = await caller.uploads.signParts({ uploadToken: created.uploadToken, parts: checksums.map((checksum, i) => ({ partNumber: i + 1, checksum })) });
+    expect(parts[0]!.headers).toEqual({ 'x-amz-checksum-crc32c': checksums[0] });
+    // The first part altered on the way: S3 refuses it.
+    const altered = bodies[0]!.slice();
+    altered[100] = altered[100]! ^ 0x01;
+    const refused = await fetch(parts[0]!.url, { method: 'PUT', body: altered, headers: parts[0]!.headers });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('<Code>BadDigest</Code>');
+    const etags = await Promise.all(parts.map(async (part, i) => (await fetch(part.url, { method: 'PUT', body: bodies[i], headers: part.headers })).headers.get('etag')!));
+    const listed = await caller.uploads.listParts({ uploadToken: created.uploadToken });
+    expect(listed.parts.map((p) => p.checksum)).toEqual(checksums);
+    await caller.uploads.complete({ uploadToken: created.uploadToken, parts: etags.map((etag, i) => ({ partNumber: i + 1, etag, checksum: checksums[i] })) });
+    expect(await sha256Hex(await stored(`uploads/alice/${created.videoId}/crc.mp4`))).toBe(await sha256Hex(bytes));
   });
 
   it('a file that fits in one part goes up as one signed PUT', async () => {

@@ -18,9 +18,9 @@ export interface EdgeSignerProps {
  *   PutObject (all s3:PutObject); ListParts (s3:ListMultipartUploadParts) for resume;
  *   AbortMultipartUpload; HeadObject after completing (s3:GetObject) to check the stored size;
  *   DeleteObject when that size is wrong.
- * - renditions/*: GetObject of status.json and the playlists, and presigned segment GETs for
- *   private playback.
- * - ListBucket under both prefixes: videos.status asks whether a source exists under
+ * - renditions/*: GetObject of the playlists, and presigned segment GETs for private playback.
+ * - videos/<videoId>/status.json: GetObject for videos.status (the manifest beside it is the fleet's).
+ * - ListBucket under those: videos.status asks whether a source exists under
  *   uploads/<owner>/<videoId>/, and a missing status.json must read as 404, not 403.
  */
 export class EdgeSigner extends Construct {
@@ -29,7 +29,7 @@ export class EdgeSigner extends Construct {
   constructor(scope: Construct, id: string, props: EdgeSignerProps) {
     super(scope, id);
     this.user = new iam.User(this, 'User');
-    const { sources, outputs } = KEY_PATTERNS;
+    const { sources, outputs, statusDocuments } = KEY_PATTERNS;
     new iam.Policy(this, 'Policy', {
       users: [this.user],
       statements: [
@@ -38,8 +38,8 @@ export class EdgeSigner extends Construct {
           ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:GetObject', 's3:DeleteObject'],
           [sources],
         ),
-        objectAccess(props.bucket, ['s3:GetObject'], [outputs]),
-        listOnlyUnder(props.bucket, [sources, outputs]),
+        objectAccess(props.bucket, ['s3:GetObject'], [outputs, statusDocuments]),
+        listOnlyUnder(props.bucket, [sources, outputs, statusDocuments]),
       ],
     });
   }

@@ -41,7 +41,7 @@ export class FleetRole extends Construct {
     });
     const statements = [
       objectAccess(props.bucket, ['s3:GetObject'], [KEY_PATTERNS.sources]),
-      objectAccess(props.bucket, ['s3:PutObject'], [KEY_PATTERNS.outputs]),
+      objectAccess(props.bucket, ['s3:PutObject'], [KEY_PATTERNS.outputs, KEY_PATTERNS.videoDocuments]),
       objectAccess(props.bucket, ['s3:GetObject'], [KEY_PATTERNS.statusDocuments]),
       objectAccess(props.bucket, ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], [KEY_PATTERNS.processing]),
       listOnlyUnder(props.bucket, [KEY_PATTERNS.statusDocuments, KEY_PATTERNS.processing]),

@@ -70,7 +70,7 @@ export class HoistStack extends Stack {
         value: `https://${bucket.bucketRegionalDomainName}`,
         description: 'S3_BUCKET_URL for the edge (wrangler.toml)',
       },
-      Region: { value: Aws.REGION, description: 'S3_REGION for the edge (wrangler.toml)' },
+      Region: { value: Aws.REGION, description: 'AWS_REGION for the edge (wrangler.toml)' },
       EdgeSignerUserName: {
         value: this.edgeSigner.user.userName,
         description: 'IAM user to create the edge access key for (aws iam create-access-key)',

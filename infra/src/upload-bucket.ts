@@ -17,8 +17,8 @@ export interface UploadBucketProps {
 export const PROCESSING_DOCUMENTS_DAYS = 15;
 
 /**
- * The one bucket: sources under `uploads/`, outputs under `renditions/`, the fleet's chunk
- * bookkeeping under `processing/`. Private and encrypted; browsers reach it only through
+ * The one bucket: sources under `uploads/`, outputs under `renditions/`, each video's private
+ * status and manifest under `videos/`, the fleet's chunk bookkeeping under `processing/`. Private and encrypted; browsers reach it only through
  * presigned URLs, so CORS must let them PUT parts and read each part's `ETag`, and GET the
  * segments of a presigned playlist.
  */

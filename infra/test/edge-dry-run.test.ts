@@ -29,7 +29,7 @@ describe.each(['dev', 'production'])('wrangler deploy --dry-run --env %s', { tim
     );
     const output = `${stdout}\n${stderr}`;
     expect(output).toContain('--dry-run: exiting now.');
-    expect(output).toContain('env.S3_REGION');
+    expect(output).toContain('env.AWS_REGION');
     expect(output).toContain('env.CORS_ORIGINS');
     const bundle = readFileSync(join(outdir, 'index.js'));
     const gzipped = gzipSync(bundle).length;

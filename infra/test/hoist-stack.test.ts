@@ -204,6 +204,10 @@ describe('the Hoist stack', () => {
       expect(unit).toContain(`\n${line}\n`);
     }
     expect(unit).toMatch(/^MemoryMax=\d+%$/m);
+    // The drain (fleet-process.test.ts runs it under these semantics): SIGTERM to the fleet alone,
+    // with time past DRAIN_SECONDS (60 by default) before the whole group gets SIGKILL.
+    expect(unit).toContain('\nKillMode=mixed\n');
+    expect(Number(/^TimeoutStopSec=(\d+)$/m.exec(unit)?.[1])).toBeGreaterThan(60);
     expect(unit).toMatch(/^Environment=.*\bTEMP_DIR=\/var\/tmp\/hoist\b/m);
     // Under ProtectSystem=strict, a path outside the private /var/tmp would be read-only: there is none.
     expect(unit).not.toMatch(/^(ReadWritePaths|RuntimeDirectory)=/m);

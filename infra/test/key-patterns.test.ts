@@ -45,4 +45,15 @@ describe('KEY_PATTERNS', () => {
     expect(matches(KEY_PATTERNS.statusDocuments, outputKeys.status(VIDEO_ID))).toBe(true);
     expect(matches(KEY_PATTERNS.statusDocuments, outputKeys.manifest(VIDEO_ID))).toBe(false);
   });
+
+  it('keeps the private video documents (owner id, file name) out of the public outputs a CDN may serve', () => {
+    for (const key of [outputKeys.status(VIDEO_ID), outputKeys.manifest(VIDEO_ID)]) {
+      expect(matches(KEY_PATTERNS.outputs, key)).toBe(false);
+      expect(matches(KEY_PATTERNS.videoDocuments, key)).toBe(true);
+    }
+    for (const key of [outputKeys.master(VIDEO_ID), outputKeys.poster(VIDEO_ID), outputKeys.rendition(VIDEO_ID, 360, 'index.m3u8')]) {
+      expect(matches(KEY_PATTERNS.outputs, key)).toBe(true);
+      expect(matches(KEY_PATTERNS.videoDocuments, key)).toBe(false);
+    }
+  });
 });

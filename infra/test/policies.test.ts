@@ -66,16 +66,16 @@ describe('least privilege across the whole template', () => {
 });
 
 describe('each principal gets exactly what its code calls', () => {
-  it('the fleet reads sources and status documents, writes renditions, keeps processing documents, and consumes and feeds the job queue', () => {
+  it('the fleet reads sources and status documents, writes renditions and the private video documents, keeps processing documents, and consumes and feeds the job queue', () => {
     expect(grantsOf(FLEET_ROLE)).toEqual([
       { actions: ['s3:GetObject'], resources: [`${BUCKET}/uploads/*`] },
-      { actions: ['s3:PutObject'], resources: [`${BUCKET}/renditions/*`] },
-      { actions: ['s3:GetObject'], resources: [`${BUCKET}/renditions/*/status.json`] },
+      { actions: ['s3:PutObject'], resources: [`${BUCKET}/renditions/*`, `${BUCKET}/videos/*`] },
+      { actions: ['s3:GetObject'], resources: [`${BUCKET}/videos/*/status.json`] },
       { actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [`${BUCKET}/processing/*`] },
       {
         actions: ['s3:ListBucket'],
         resources: [BUCKET],
-        condition: { StringLike: { 's3:prefix': ['renditions/*/status.json', 'processing/*'] } },
+        condition: { StringLike: { 's3:prefix': ['videos/*/status.json', 'processing/*'] } },
       },
       {
         actions: ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:SendMessage'],
@@ -93,7 +93,7 @@ describe('each principal gets exactly what its code calls', () => {
     const listings = grantsOf(FLEET_ROLE).filter((grant) => grant.actions.includes('s3:ListBucket'));
     expect(listings).toHaveLength(1);
     expect(listings[0]!.actions).toEqual(['s3:ListBucket']);
-    expect(listings[0]!.condition).toEqual({ StringLike: { 's3:prefix': ['renditions/*/status.json', 'processing/*'] } });
+    expect(listings[0]!.condition).toEqual({ StringLike: { 's3:prefix': ['videos/*/status.json', 'processing/*'] } });
   });
 
   it('the fleet sends messages to the job queue only, never to the dead-letter queue', () => {
@@ -117,14 +117,14 @@ describe('each principal gets exactly what its code calls', () => {
     ]);
   });
 
-  it('the edge signs multipart calls on uploads/ and reads renditions/', () => {
+  it('the edge signs multipart calls on uploads/, reads renditions/ and the status documents', () => {
     expect(grantsOf(logicalIdOf('AWS::IAM::User', 'EdgeSignerUser'))).toEqual([
       {
         actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:GetObject', 's3:DeleteObject'],
         resources: [`${BUCKET}/uploads/*`],
       },
-      { actions: ['s3:GetObject'], resources: [`${BUCKET}/renditions/*`] },
-      { actions: ['s3:ListBucket'], resources: [BUCKET], condition: { StringLike: { 's3:prefix': ['uploads/*', 'renditions/*'] } } },
+      { actions: ['s3:GetObject'], resources: [`${BUCKET}/renditions/*`, `${BUCKET}/videos/*/status.json`] },
+      { actions: ['s3:ListBucket'], resources: [BUCKET], condition: { StringLike: { 's3:prefix': ['uploads/*', 'renditions/*', 'videos/*/status.json'] } } },
     ]);
   });
 

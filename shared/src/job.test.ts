@@ -13,7 +13,7 @@ const job: TranscodeJob = {
   key: sourceKey('alice', videoId, 'clip.mp4'),
   size: 1,
   etag: 'e',
-  sequencer: '1',
+ 
   eventTime: new Date().toISOString(),
 };
 

@@ -13,8 +13,6 @@ export const TranscodeJob = z.object({
   key: z.string().min(1),
   size: z.number().int().nonnegative(),
   etag: z.string().min(1),
-  /** S3's per-key ordering token; a later sequencer means a newer write of the same key. */
-  sequencer: z.string(),
   eventTime: z.string().datetime(),
 });
 export type TranscodeJob = z.infer<typeof TranscodeJob>;

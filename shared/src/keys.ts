@@ -6,13 +6,17 @@ import { OwnerId, VideoId } from './ids.js';
  *   renditions/<videoId>/master.m3u8             the HLS master playlist
  *   renditions/<videoId>/<label>p/index.m3u8     one rendition's playlist and segments (label: short side)
  *   renditions/<videoId>/audio/index.m3u8         the audio group every rendition refers to
- *   renditions/<videoId>/poster.jpg | status.json | manifest.json
+ *   renditions/<videoId>/poster.jpg               the poster frame
+ *   videos/<videoId>/status.json | manifest.json  the video's state and what was made (private:
+ *                                                 owner id, file name; never under renditions/,
+ *                                                 which a public CDN may serve)
  *   processing/<videoId>/<sourceTag>/plan.json    how a source is cut into chunks (private)
  *   processing/<videoId>/<sourceTag>/units/<unit>.json | finalize.json   chunk fan-in (private)
  */
 export const UPLOADS_PREFIX = 'uploads/';
 export const RENDITIONS_PREFIX = 'renditions/';
 export const PROCESSING_PREFIX = 'processing/';
+export const VIDEOS_PREFIX = 'videos/';
 
 /**
  * Longest file name kept, in UTF-8 bytes (whole code points only). S3 takes far longer keys, but
@@ -102,14 +106,21 @@ export function renditionsPrefix(videoId: string): string {
 export const outputKeys = {
   master: (videoId: string) => `${renditionsPrefix(videoId)}master.m3u8`,
   poster: (videoId: string) => `${renditionsPrefix(videoId)}poster.jpg`,
-  status: (videoId: string) => `${renditionsPrefix(videoId)}status.json`,
-  manifest: (videoId: string) => `${renditionsPrefix(videoId)}manifest.json`,
+  /** Private: read through the API (`videos.status`), never served from the bucket. */
+  status: (videoId: string) => `${VIDEOS_PREFIX}${VideoId.parse(videoId)}/status.json`,
+  /** Private, like the status: it names the owner and the uploaded file. */
+  manifest: (videoId: string) => `${VIDEOS_PREFIX}${VideoId.parse(videoId)}/manifest.json`,
   /** Folder of one rendition, relative to the master playlist: `<label>p`. */
   renditionDir: (label: number) => `${label}p`,
-  rendition: (videoId: string, label: number, file: string) => `${renditionsPrefix(videoId)}${label}p/${file}`,
+  rendition: (videoId: string, label: number, file: string) => `${renditionsPrefix(videoId)}${outputKeys.renditionDir(label)}/${file}`,
   /** The audio group's folder, relative to the master playlist. */
   audioDir: 'audio',
-  audio: (videoId: string, file: string) => `${renditionsPrefix(videoId)}audio/${file}`,
+  audio: (videoId: string, file: string) => `${renditionsPrefix(videoId)}${outputKeys.audioDir}/${file}`,
+  /** Key of a file in one track's folder: a rung's `renditionDir` or the `audioDir`. */
+  track: (videoId: string, track: string, file: string) => {
+    if (!/^(?:[1-9]\d*p|audio)$/.test(track)) throw new Error(`not a track folder: ${track}`);
+    return `${renditionsPrefix(videoId)}${track}/${file}`;
+  },
 };
 
 /**

@@ -37,7 +37,7 @@ const StatusBase = z.object({
   chunks: z.object({ done: z.number().int().nonnegative(), total: z.number().int().positive() }).optional(),
 });
 
-/** `renditions/<videoId>/status.json`: rewritten as the job moves; readers poll it. */
+/** `videos/<videoId>/status.json` (private): rewritten as the job moves; readers poll it. */
 export const VideoStatusDocument = z.discriminatedUnion('state', [
   StatusBase.extend({ state: z.literal('queued') }),
   StatusBase.extend({ state: z.literal('probing') }),
@@ -62,7 +62,7 @@ export const VideoStatusDocument = z.discriminatedUnion('state', [
 ]);
 export type VideoStatusDocument = z.infer<typeof VideoStatusDocument>;
 
-/** `renditions/<videoId>/manifest.json`: written once, last, when every output is in place. */
+/** `videos/<videoId>/manifest.json` (private): written once, last, when every output is in place. */
 export const VideoManifest = z.object({
   videoId: VideoId,
   owner: OwnerId,

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestClip } from '../support/clips.js';
 import {
@@ -180,6 +181,12 @@ describe('the upload page', () => {
 
     await page.getByRole('button', { name: 'Cancel upload' }).click();
     await page.getByText('Upload cancelled. Nothing was kept').waitFor({ timeout: 30_000 });
+    // The file's card says so too, and shows no progress of an upload that no longer exists.
+    const card = page.locator('#upload-section');
+    expect(await card.getAttribute('data-state')).toBe('cancelled');
+    expect(await card.locator('#upload-note').textContent()).toBe('Cancelled: nothing of this file was kept.');
+    expect(await card.locator('#upload-progress').isHidden()).toBe(true);
+    expect(await card.getByRole('button', { name: 'Pause' }).isHidden()).toBe(true);
     expect((await openMultipartUploads(fx.stack)).filter((id) => uploadIds.has(id))).toEqual([]);
     // No resume state is left to pick a dead upload up again.
     const saved = await page.evaluate(
@@ -197,6 +204,40 @@ describe('the upload page', () => {
     expect(saved).toBe(0);
     // The picker is back for another go.
     await expect(page.getByLabel('Choose a video file', { exact: true }).isEnabled()).resolves.toBe(true);
+  });
+
+  it('on a phone-sized screen, Auto keeps to rungs the player can show, and a portrait video plays in a portrait frame', async () => {
+    const phone = { width: 375, height: 812 };
+    const quality = (page: Page) => page.getByRole('group', { name: 'Quality' });
+    const uploadAndPlay = async (path: string) => {
+      const { page } = await fx.open(phone);
+      await page.getByLabel('Choose a video file', { exact: true }).setInputFiles(path);
+      await waitForUploadDone(page);
+      await waitForText(page, 'Your video is ready.', 180_000);
+      await quality(page).getByRole('button', { name: 'Auto quality' }).waitFor({ timeout: 30_000 });
+      return page;
+    };
+    const frameBox = async (page: Page) => (await page.locator('#video-frame').boundingBox())!;
+
+    // Landscape 640x360 with rungs 360p and 240p: the player is about 343 px wide, so 240p (426x240)
+    // already covers it and Auto goes no higher.
+    const wide = await uploadAndPlay(clip);
+    const auto = quality(wide).getByRole('button', { name: 'Auto quality' });
+    await expect.poll(() => auto.textContent(), { timeout: 15_000 }).toBe('Autoup to 240p at this size');
+    await wide.locator('video').evaluate((v: HTMLVideoElement) => v.play());
+    await wide.getByText(/^Playing 240p .*chosen automatically/).waitFor({ timeout: 30_000 });
+    const wideBox = await frameBox(wide);
+    expect(wideBox.width / wideBox.height).toBeCloseTo(16 / 9, 1);
+
+    // A phone's portrait video: the frame takes its shape instead of boxing it in 16:9.
+    const portrait = join(fx.dir, 'portrait.mp4');
+    await makeTestClip(portrait, { width: 360, height: 640, seconds: 3 });
+    const tall = await uploadAndPlay(portrait);
+    const tallBox = await frameBox(tall);
+    expect(tallBox.height).toBeGreaterThan(tallBox.width);
+    expect(tallBox.width / tallBox.height).toBeCloseTo(360 / 640, 1);
+    expect(await tall.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(phone.width);
+    await tall.screenshot({ path: join(ARTIFACTS_DIR, 'upload-page-portrait-375px.png'), fullPage: true });
   });
 
   it('after a reload, the same file picked again carries on from the parts already stored', async () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VideoManifest } from '@hoist/shared';
+import { VideoManifest, outputKeys } from '@hoist/shared';
 import { REPO_ROOT } from '../../dev/stack.js';
 import { decodeFully, makeTestClip, probeStreams } from '../support/clips.js';
 import { playlistUris } from '../support/playlists.js';
@@ -75,7 +75,7 @@ describe('one video end to end: hoist upload -> S3 -> event -> SQS -> fleet -> s
     expect(streams.filter((s) => s.codec_type === 'video').map((s) => s.height).sort()).toEqual([240, 360]);
     expect(streams.some((s) => s.codec_type === 'audio')).toBe(true);
 
-    const manifest = VideoManifest.parse(JSON.parse(new TextDecoder().decode(await readStoredObject(stack, `renditions/${videoId}/manifest.json`))));
+    const manifest = VideoManifest.parse(JSON.parse(new TextDecoder().decode(await readStoredObject(stack, outputKeys.manifest(videoId!)))));
     expect(manifest.source.size).toBe((await readFile(clip)).length);
   });
 });

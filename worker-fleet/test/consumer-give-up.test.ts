@@ -32,7 +32,7 @@ function newJob(): TranscodeJob {
   const videoId = newVideoId();
   return {
     kind: 'transcode', version: 1, videoId, owner: 'alice', bucket: 'hoist', key: sourceKey('alice', videoId, 'a.mp4'),
-    size: 1, etag: 'e', sequencer: '1', eventTime: new Date().toISOString(),
+    size: 1, etag: 'e', eventTime: new Date().toISOString(),
   };
 }
 

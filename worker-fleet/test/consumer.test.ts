@@ -24,7 +24,7 @@ describe('JobConsumer against the SQS emulator', () => {
     const videoId = newVideoId();
     const job: TranscodeJob = {
       kind: 'transcode', version: 1, videoId, owner: 'alice', bucket: 'hoist', key: `uploads/alice/${videoId}/a.mp4`,
-      size: 1, etag: 'e', sequencer: '1', eventTime: new Date().toISOString(),
+      size: 1, etag: 'e', eventTime: new Date().toISOString(),
     };
     let stoppedBecause: unknown;
     let started!: () => void;
@@ -67,7 +67,7 @@ describe('JobConsumer against the SQS emulator', () => {
     const mallory = newVideoId();
     const honest: TranscodeJob = {
       kind: 'transcode', version: 1, videoId: victim, owner: 'alice', bucket: 'hoist', key: sourceKey('alice', victim, 'a.mp4'),
-      size: 1, etag: 'e', sequencer: '1', eventTime: new Date().toISOString(),
+      size: 1, etag: 'e', eventTime: new Date().toISOString(),
     };
     const forged: TranscodeJob[] = [
       // Mallory's message points at Alice's source, to have it land in Mallory's video.

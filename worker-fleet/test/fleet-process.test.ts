@@ -129,7 +129,7 @@ async function queueJob(): Promise<TranscodeJob> {
   const videoId = newVideoId();
   const key = sourceKey('alice', videoId, 'source.mp4');
   await s3.send(new PutObjectCommand({ Bucket: 'hoist', Key: key, Body: clip }));
-  const job: TranscodeJob = { kind: 'transcode', version: 1, videoId, owner: 'alice', bucket: 'hoist', key, size: clip.length, etag: 'etag-1', sequencer: '1', eventTime: new Date().toISOString() };
+  const job: TranscodeJob = { kind: 'transcode', version: 1, videoId, owner: 'alice', bucket: 'hoist', key, size: clip.length, etag: 'etag-1', eventTime: new Date().toISOString() };
   await sqs.send(new SendMessageCommand({ QueueUrl: sqsEmulator.queueUrl, MessageBody: JSON.stringify(job) }));
   return job;
 }
@@ -157,6 +157,20 @@ describe('the fleet process against the SQS and S3 emulators', () => {
     const second = await startFleet();
     await second.waitFor(new RegExp(`"message":"job finished","videoId":"${job.videoId}","outcome":"ready"`), 120_000);
     expect((await readStatus(job.videoId))?.state).toBe('ready');
+  });
+
+  it("SIGTERM to the fleet alone, as the unit's KillMode=mixed sends it, lets the running job finish before the fleet exits", async () => {
+    const fleet = await startFleet({ DRAIN_SECONDS: '120' });
+    const job = await queueJob();
+    await fleet.waitFor(/"message":"encoding"/, 30_000);
+    // systemd stops a KillMode=mixed unit with SIGTERM to its main process only; its ffmpeg
+    // children carry on, and only what is left after TimeoutStopSec gets SIGKILL.
+    process.kill(fleet.child.pid!, 'SIGTERM');
+    expect(await fleet.exited).toBe(0);
+    expect(fleet.lines.join('\n')).toMatch(new RegExp(`"message":"job finished","videoId":"${job.videoId}","outcome":"ready"`));
+    expect((await readStatus(job.videoId))?.state).toBe('ready');
+    // Nothing of the fleet's is left for that final SIGKILL: every child ended with the job.
+    expect(() => process.kill(-fleet.child.pid!, 0)).toThrow();
   });
 
   it('a consumer killed mid-job: after the visibility timeout another one completes the video, once', async () => {

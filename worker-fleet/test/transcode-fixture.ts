@@ -119,7 +119,7 @@ export async function startTranscodeFixture(ladder: number[], options: { chunkSe
       const videoId = newVideoId();
       const key = sourceKey('alice', videoId, name);
       await s3.send(new PutObjectCommand({ Bucket: 'hoist', Key: key, Body: body }));
-      return { kind: 'transcode', version: 1, videoId, owner: 'alice', bucket: 'hoist', key, size: body.length, etag: 'e1', sequencer: '1', eventTime: new Date().toISOString() };
+      return { kind: 'transcode', version: 1, videoId, owner: 'alice', bucket: 'hoist', key, size: body.length, etag: 'e1', eventTime: new Date().toISOString() };
     },
     async putOutput(key, body) {
       await s3.send(new PutObjectCommand({ Bucket: 'hoist', Key: key, Body: body }));

@@ -103,6 +103,7 @@ async function uploadAndWatch(api: ApiClient, token: string, file: File): Promis
     uploadPanel.setControls('finished');
     allowPicking(true);
     if (failure.kind === 'cancelled') {
+      uploadPanel.cancelled();
       say('Upload cancelled. Nothing was kept; choose a file to start again.');
     } else {
       if (failure.kind === 'session' || failure.kind === 'rejected') uploadPanel.hide();

@@ -32,15 +32,25 @@ export class PlayerPanel {
   readonly #section = byId('player-section', HTMLElement);
   readonly #heading = byId('player-title', HTMLHeadingElement);
   readonly #video = byId('player-video', HTMLVideoElement);
+  readonly #frame = byId('video-frame', HTMLDivElement);
   readonly #buttons = byId('quality-buttons', HTMLDivElement);
   readonly #nowPlaying = byId('now-playing', HTMLParagraphElement);
   #hls: Hls | undefined;
 
-  constructor(private readonly onError: (message: string) => void) {}
+  constructor(private readonly onError: (message: string) => void) {
+    // The frame takes the picture's shape (a phone's portrait video is not boxed in 16:9).
+    this.#video.addEventListener('resize', () => this.#shape(this.#video.videoWidth, this.#video.videoHeight));
+  }
+
+  #shape(width: number, height: number): void {
+    if (width > 0 && height > 0) this.#frame.style.aspectRatio = `${width} / ${height}`;
+  }
 
   async play(status: VideoStatusOutput): Promise<void> {
     if (!status.masterUrl) throw new Error('the video is playable but has no playlist');
     this.#section.hidden = false;
+    const rung = status.renditions[0];
+    if (rung) this.#shape(rung.width, rung.height);
     if (status.posterUrl) this.#video.poster = status.posterUrl;
     this.#heading.focus();
     let Hls: HlsClass;
@@ -68,10 +78,17 @@ export class PlayerPanel {
   #playWithHlsJs(Hls: HlsClass, masterUrl: string): void {
     // A video still being processed has growing (EVENT) playlists, which hls.js would join at
     // their live edge: a video is watched from its start, and the playlists keep growing ahead.
-    const hls = new Hls({ startPosition: 0 });
+    // Auto never picks a rung larger than the player shows (a 1080p rung for a phone's screen
+    // would spend the viewer's data on pixels thrown away).
+    const hls = new Hls({ startPosition: 0, capLevelToPlayerSize: true });
     this.#hls = hls;
     hls.on(Hls.Events.MANIFEST_PARSED, () => this.#renderRungs(hls.levels));
-    hls.on(Hls.Events.LEVEL_SWITCHED, (_event, data) => this.#describeLevel(hls, data.level));
+    hls.on(Hls.Events.LEVEL_SWITCHED, (_event, data) => {
+      this.#describeLevel(hls, data.level);
+      this.#describeAuto(hls);
+    });
+    // The player's size can change (a phone turned, a window resized): Auto's ceiling with it.
+    hls.on(Hls.Events.FRAG_CHANGED, () => this.#describeAuto(hls));
     hls.on(Hls.Events.ERROR, (_event, data) => {
       if (!data.fatal) return;
       if (data.type === Hls.ErrorTypes.NETWORK_ERROR) {
@@ -97,6 +114,13 @@ export class PlayerPanel {
     this.#nowPlaying.dataset['height'] = String(level.height);
   }
 
+  /** Auto's button says the largest rung it may choose at the player's size. */
+  #describeAuto(hls: Hls): void {
+    const top = hls.levels[hls.maxAutoLevel];
+    const detail = this.#buttons.querySelector('button[data-level="-1"] .rate');
+    if (top && detail) detail.textContent = `up to ${rungName(top.width, top.height)} at this size`;
+  }
+
   #renderRungs(levels: Level[]): void {
     const hls = this.#hls;
     if (!hls) return;
@@ -112,6 +136,7 @@ export class PlayerPanel {
     )];
     this.#buttons.replaceChildren(...buttons);
     this.#markChosen(-1);
+    this.#describeAuto(hls);
   }
 
   #rungButton(name: string, detail: string, choose: () => void, index = -1): HTMLButtonElement {

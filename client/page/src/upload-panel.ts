@@ -12,11 +12,15 @@ export class UploadPanel {
   readonly #speed = byId('upload-speed', HTMLElement);
   readonly #eta = byId('upload-eta', HTMLElement);
   readonly #note = byId('upload-note', HTMLParagraphElement);
+  readonly #stats = byId('upload-stats', HTMLElement);
   readonly pauseButton = byId('pause-button', HTMLButtonElement);
   readonly cancelButton = byId('cancel-button', HTMLButtonElement);
 
   show(file: File): void {
     this.#section.hidden = false;
+    delete this.#section.dataset['state'];
+    this.#bar.hidden = false;
+    this.#stats.hidden = false;
     this.#fileName.textContent = `${file.name} · ${formatBytes(file.size)}`;
     this.#bar.max = Math.max(1, file.size);
     this.#bar.value = 0;
@@ -41,6 +45,15 @@ export class UploadPanel {
   waiting(): void {
     this.#speed.textContent = '–';
     this.#eta.textContent = 'waiting for the connection';
+  }
+
+  /** Cancelled: the card says so, and shows no progress of an upload that no longer exists. */
+  cancelled(): void {
+    this.setControls('finished');
+    this.#section.dataset['state'] = 'cancelled';
+    this.#bar.hidden = true;
+    this.#stats.hidden = true;
+    this.setNote('Cancelled: nothing of this file was kept.', 'warning');
   }
 
   /** Put away: the upload never started (a refused file, an expired session). */

@@ -26,22 +26,11 @@ export interface PartRequest {
   onBytes(sent: number): void;
 }
 
-/** How part bytes reach S3. Node sends through node:http, browsers through XHR, tests through anything. */
+/**
+ * How part bytes reach S3. Node sends through node:http, browsers through XHR: both report bytes
+ * as they go, which the stall detector relies on (fetch reports none until a part is done, so
+ * there is no fetch transport).
+ */
 export interface PartTransport {
   put(request: PartRequest): Promise<PartResponse>;
-}
-
-/**
- * A transport over `fetch`: works everywhere, but fetch reports no upload progress, so bytes
- * count only when a part is done.
- */
-export function fetchTransport(doFetch: typeof fetch = (input, init) => fetch(input, init)): PartTransport {
-  return {
-    async put({ url, headers, body, signal, onBytes }) {
-      const response = await doFetch(url, { method: 'PUT', headers, body, signal });
-      const text = await response.text();
-      if (response.ok) onBytes(partBodySize(body));
-      return { status: response.status, etag: response.headers.get('etag'), text };
-    },
-  };
 }

@@ -2,7 +2,9 @@ import type { Uppy } from '@uppy/core';
 import type { Body, Meta, UppyFile } from '@uppy/core/utils';
 import { createApiClient, type ApiClient, type ApiClientOptions } from '../api-client.js';
 import { hoistChunkSize } from './chunk-plan.js';
-import { HoistS3Signer, type SignRequestFn } from './hoist-s3-signer.js';
+import { HoistS3Signer, type HoistAwsS3Options } from './hoist-s3-signer.js';
+
+export type { HoistAwsS3Options } from './hoist-s3-signer.js';
 import { emitProcessingEvents, type FollowUntil } from './processing-events.js';
 
 export interface HoistUppyOptions extends ApiClientOptions {
@@ -22,21 +24,6 @@ export interface HoistUppyOptions extends ApiClientOptions {
    * `hoist:processing-failed` (processing-events.ts). Default false: no polling.
    */
   followProcessing?: FollowUntil | false;
-}
-
-/**
- * The @uppy/aws-s3 options the adapter sets; pass them to `uppy.use(AwsS3, …)` as they are. With
- * `shouldUseMultipart` or `getChunkSize` replaced, each file fails before any upload is created.
- */
-export interface HoistAwsS3Options {
-  /** Always: Hoist cuts every file of 1 byte or more into parts (one part is a single PUT on S3's side). */
-  shouldUseMultipart: true;
-  /** The part size Hoist's edge chooses, so Uppy's chunks are exactly the parts it signs. */
-  getChunkSize: (file: { size: number }) => number;
-  /** A handle that ties Uppy's create request to its file; the stored key is the edge's choice. */
-  generateObjectKey: (file: UppyFile<Meta, Body>) => string;
-  /** Every S3 request, answered through Hoist's API. */
-  signRequest: SignRequestFn;
 }
 
 /**

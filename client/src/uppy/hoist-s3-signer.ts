@@ -8,7 +8,6 @@ import { isRetryableApiError } from '../retry.js';
 import { UploadError } from '../upload-errors.js';
 import { hoistChunkSize } from './chunk-plan.js';
 import { HoistUpload } from './hoist-upload.js';
-import type { HoistAwsS3Options } from './aws-s3-options.js';
 import { EMPTY_RESULT_URL, completeResultUrl, initiateResultUrl, listPartsResultUrl } from './s3-responses.js';
 
 /** Uppy's `signRequest` option, as @uppy/aws-s3 declares it. */
@@ -17,6 +16,21 @@ export type SignRequestFn = Extract<AwsS3Options<Meta, Body>, { signRequest: unk
 export type S3Request = Parameters<SignRequestFn>[0];
 /** Where Uppy sends that request, and with which headers. */
 export type SignedS3Request = Awaited<ReturnType<SignRequestFn>>;
+
+/**
+ * The @uppy/aws-s3 options the adapter sets; pass them to `uppy.use(AwsS3, …)` as they are. With
+ * `shouldUseMultipart` or `getChunkSize` replaced, each file fails before any upload is created.
+ */
+export interface HoistAwsS3Options {
+  /** Always: Hoist cuts every file of 1 byte or more into parts (one part is a single PUT on S3's side). */
+  shouldUseMultipart: true;
+  /** The part size Hoist's edge chooses, so Uppy's chunks are exactly the parts it signs. */
+  getChunkSize: (file: { size: number }) => number;
+  /** A handle that ties Uppy's create request to its file; the stored key is the edge's choice. */
+  generateObjectKey: (file: UppyFile<Meta, Body>) => string;
+  /** Every S3 request, answered through Hoist's API. */
+  signRequest: SignRequestFn;
+}
 
 export interface HoistS3SignerOptions {
   api: ApiClient;

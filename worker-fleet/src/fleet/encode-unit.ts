@@ -96,8 +96,8 @@ interface EncodePass {
  * is one run: one decode feeding every rung, or the audio.
  */
 export function encodePasses(plan: ChunkPlan, unit: WorkUnit): EncodePass[] {
-  if (unit.kind === 'audio') return [{ rungs: [], tracks: ['audio'], share: 1 }];
-  const pass = (rungs: readonly Rung[], share: number): EncodePass => ({ rungs, tracks: rungs.map((rung) => `${rung.label}p`), share });
+  if (unit.kind === 'audio') return [{ rungs: [], tracks: [outputKeys.audioDir], share: 1 }];
+  const pass = (rungs: readonly Rung[], share: number): EncodePass => ({ rungs, tracks: rungs.map((rung) => outputKeys.renditionDir(rung.label)), share });
   if (unit.index > 0 || plan.rungs.length < 2) return [pass(plan.rungs, 1)];
   const pixels = (rungs: readonly Rung[]) => rungs.reduce((sum, rung) => sum + rung.width * rung.height, 0);
   const [lowest, ...rest] = plan.rungs;
@@ -206,7 +206,7 @@ class SegmentUploads {
           fresh.slice(i, i + UPLOADS_AT_ONCE).map(async ({ uri, seconds }) => {
             const path = join(dir, uri);
             const bytes = (await stat(path)).size;
-            await this.store.putFile(track === 'audio' ? outputKeys.audio(this.plan.videoId, uri) : outputKeys.rendition(this.plan.videoId, Number.parseInt(track, 10), uri), path);
+            await this.store.putFile(outputKeys.track(this.plan.videoId, track, uri), path);
             return { uri, seconds, bytes };
           }),
         )),

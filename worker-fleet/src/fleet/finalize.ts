@@ -34,16 +34,16 @@ export async function finalizeVideo(
   let audioAverage = 0;
   let audioPlaylist: string | undefined;
   if (audio) {
-    const segments = track('audio', [audio]);
+    const segments = track(outputKeys.audioDir, [audio]);
     ({ peak: audioPeak, average: audioAverage } = measuredBandwidth(segments.map((s) => s.seconds), segments.map((s) => s.bytes)));
-    await publisher.extend('audio', segments, true);
+    await publisher.extend(outputKeys.audioDir, segments, true);
     audioPlaylist = `${outputKeys.audioDir}/${PLAYLIST_FILE}`;
   }
   const variants: Array<MasterVariant & { bytes: number; segments: number }> = [];
   for (const rung of plan.rungs) {
-    const segments = track(`${rung.label}p`, video);
+    const segments = track(outputKeys.renditionDir(rung.label), video);
     // The EVENT playlist players may be reading, completed: the rest of its segments and EXT-X-ENDLIST.
-    await publisher.extend(`${rung.label}p`, segments, true);
+    await publisher.extend(outputKeys.renditionDir(rung.label), segments, true);
     const { peak, average } = measuredBandwidth(segments.map((s) => s.seconds), segments.map((s) => s.bytes));
     variants.push({
       label: rung.label,

@@ -11,7 +11,7 @@ const MAX_ATTEMPTS = 8;
 
 /** A track's key: a rung (`360p`) or the audio. */
 export function trackKey(plan: Pick<ChunkPlan, 'videoId'>, track: string, file = PLAYLIST_FILE): string {
-  return track === 'audio' ? outputKeys.audio(plan.videoId, file) : outputKeys.rendition(plan.videoId, Number.parseInt(track, 10), file);
+  return outputKeys.track(plan.videoId, track, file);
 }
 
 /** The master's entry for each rung, before any segment is measured: its encoder's peak rates. */
@@ -60,7 +60,7 @@ export class LadderPublisher {
   async publishRecordedChunks(): Promise<void> {
     await Promise.all(
       this.plan.rungs.map(async (rung) => {
-        const track = `${rung.label}p`;
+        const track = outputKeys.renditionDir(rung.label);
         const stored = await this.store.getTextWithEtag(trackKey(this.plan, track));
         const held = stored ? playlistSegments(stored.text) : [];
         const next = this.plan.chunks.findIndex((chunk) => chunk.firstSegment === held.length);
@@ -106,8 +106,8 @@ export class LadderPublisher {
    * they grow by whole chunks together after that) and, with sound, what the audio holds too.
    */
   async playableSeconds(): Promise<number> {
-    const lowest = `${this.plan.rungs[0]!.label}p`;
-    const [video, audio] = await Promise.all([this.publishedSeconds(lowest), this.plan.hasAudio ? this.publishedSeconds('audio') : Number.POSITIVE_INFINITY]);
+    const lowest = outputKeys.renditionDir(this.plan.rungs[0]!.label);
+    const [video, audio] = await Promise.all([this.publishedSeconds(lowest), this.plan.hasAudio ? this.publishedSeconds(outputKeys.audioDir) : Number.POSITIVE_INFINITY]);
     return Math.min(video, audio);
   }
 

@@ -24,7 +24,6 @@ describe('jobFromRecord', () => {
         key: `uploads/alice/${videoId}/My Clip+ünï.mp4`,
         size: 1234,
         etag: 'abc123-2',
-        sequencer: '0055AED6DCD90281E5',
         eventTime: '2026-11-24T10:00:00.000Z',
       },
     });

@@ -37,7 +37,7 @@ export function jobFromRecord(raw: unknown): RecordOutcome {
   if (!key.startsWith(UPLOADS_PREFIX)) return { kind: 'ignored', reason: `key ${key} is outside the uploads prefix` };
   const source = parseSourceKey(key);
   if (!source) return { kind: 'skipped', reason: `key ${key} is under the uploads prefix but not <owner>/<videoId>/<name>` };
-  const { size, eTag, sequencer } = record.s3.object;
+  const { size, eTag } = record.s3.object;
   if (size === undefined || !eTag) {
     return { kind: 'invalid', reason: `record for ${key} lacks the object's size or ETag` };
   }
@@ -52,7 +52,6 @@ export function jobFromRecord(raw: unknown): RecordOutcome {
       key,
       size,
       etag: eTag.replace(/"/g, ''),
-      sequencer: sequencer ?? '',
       eventTime: new Date(record.eventTime).toISOString(),
     }),
   };

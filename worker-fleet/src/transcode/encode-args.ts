@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Chunk, ChunkPlan, Rung } from '@hoist/shared';
+import { outputKeys, type Chunk, type ChunkPlan, type Rung } from '@hoist/shared';
 import { sourceInputArgs } from '../media/source-input-args.js';
 import { BT709_OUTPUT_TAGS, ladderFilterGraph } from './colour.js';
 import { h264Level } from './h264-level.js';
@@ -72,7 +72,7 @@ export function videoChunkArgs(plan: ChunkPlan, chunk: Chunk, source: UnitSource
       ...(last ? [] : ['-t', chunk.durationSeconds.toFixed(6)]),
       ...(chunk.startSeconds > 0 ? ['-output_ts_offset', chunk.startSeconds.toFixed(6)] : []),
       ...seam,
-      ...hlsOutput(plan.segmentSeconds, chunk.firstSegment, trackDir(outputDir, `${rung.label}p`)),
+      ...hlsOutput(plan.segmentSeconds, chunk.firstSegment, trackDir(outputDir, outputKeys.renditionDir(rung.label))),
     ]),
     '-progress', 'pipe:1', '-nostats',
   ];
@@ -89,7 +89,7 @@ export function audioArgs(plan: ChunkPlan, source: UnitSource, outputDir: string
     ...sourceInputArgs({ path: source.path, format: plan.sourceFormat, maxPixels: plan.maxSourcePixels }),
     '-map', '0:a:0', '-vn', '-sn', '-dn',
     '-c:a', 'aac', '-b:a', String(AUDIO_BITRATE), '-ac', '2', '-ar', '48000',
-    ...hlsOutput(plan.segmentSeconds, 0, trackDir(outputDir, 'audio')),
+    ...hlsOutput(plan.segmentSeconds, 0, trackDir(outputDir, outputKeys.audioDir)),
     '-progress', 'pipe:1', '-nostats',
   ];
 }

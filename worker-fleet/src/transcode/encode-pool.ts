@@ -75,10 +75,6 @@ export class EncodePool {
     }
   }
 
-  get threads(): number {
-    return this.#piscina.threads.length;
-  }
-
   destroy(): Promise<void> {
     return this.#piscina.destroy();
   }
