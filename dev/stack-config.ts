@@ -12,25 +12,29 @@ const port = (fallback: number) =>
     .max(65_535, 'must be 1-65535')
     .default(fallback);
 
-const StackEnv = z.object({
-  HOIST_S3_PORT: port(4569),
-  HOIST_SQS_PORT: port(4576),
-  HOIST_EDGE_PORT: port(8787),
-  HOIST_EDGE_INSPECTOR_PORT: port(9229),
-  HOIST_FLEET_HEALTH_PORT: port(9464),
-  /** Where objects, secrets and workerd state are kept between runs. */
-  HOIST_DATA_DIR: z.string().min(1, 'must not be empty').default('.data'),
-  HOIST_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid bucket name').default('hoist'),
-  /** The owner the printed local token speaks for. */
-  HOIST_LOCAL_OWNER: z.string().default('local-dev'),
-  /** `debug` also logs each S3 event record the bridge passes over (every rendition write). */
-  HOIST_LOG_LEVEL: z.enum(['info', 'debug'], { error: 'must be info or debug' }).default('info'),
-  /** Origins of other pages allowed to upload and play from a browser, comma-separated (the edge's own page always is). */
+/** The local stack's settings (`npm start`); docs/settings.md is generated from this. */
+export const StackEnv = z.object({
+  HOIST_S3_PORT: port(4569).describe('Loopback port of the local S3 emulator.'),
+  HOIST_SQS_PORT: port(4576).describe('Loopback port of the local SQS emulator.'),
+  HOIST_EDGE_PORT: port(8787)
+    .describe('Loopback port of the edge under wrangler dev: the upload page and the API.'),
+  HOIST_EDGE_INSPECTOR_PORT: port(9229).describe('Loopback port of workerd\'s inspector, to debug the edge.'),
+  HOIST_FLEET_HEALTH_PORT: port(9464)
+    .describe('Loopback port of the local fleet\'s health and metrics endpoint.'),
+  HOIST_DATA_DIR: z.string().min(1, 'must not be empty').default('.data')
+    .describe('Where objects, secrets and workerd state are kept between runs.'),
+  HOIST_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid bucket name').default('hoist')
+    .describe('Name of the local bucket.'),
+  HOIST_LOCAL_OWNER: z.string().default('local-dev')
+    .describe('The owner the printed local token speaks for.'),
+  HOIST_LOG_LEVEL: z.enum(['info', 'debug'], { error: 'must be info or debug' }).default('info')
+    .describe('`debug` also logs each S3 event record the bridge passes over (every rendition write).'),
   HOIST_CORS_ORIGINS: z
     .string()
     .default('')
     .transform((list) => list.split(',').map((origin) => origin.trim()).filter(Boolean))
-    .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s*]+$/, 'must be origins such as http://localhost:3000, comma-separated'))),
+    .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s*]+$/, 'must be origins such as http://localhost:3000, comma-separated')))
+    .describe('Origins of other pages allowed to upload and play from a browser, comma-separated (the edge\'s own page always is).'),
 });
 
 export interface StackConfig {

@@ -15,6 +15,7 @@ import { SQS_EMULATOR_CREDENTIALS, startSqsEmulator } from '../../dev/sqs-emulat
 import { makeTestClip } from '../../tests/support/clips.js';
 import { resolveFfmpegBinaries } from '../../worker-fleet/src/transcode/ffmpeg-binaries.js';
 import { chooseLadder, DEFAULT_LADDER } from '../../worker-fleet/src/transcode/ladder.js';
+import { DEFAULT_CHUNK_SECONDS } from '../../worker-fleet/src/fleet/chunk-planner.js';
 import { decodeOnceLadderArgs } from './decode-once.js';
 import { alternate, summarise, type Summary } from '../lib/stats.js';
 import type { Benchmark, ComparisonRow } from '../lib/types.js';
@@ -26,8 +27,7 @@ import { formatDuration, PIXELS_4K_OVER_1080P, projectSeconds, type ProjectionIn
  * proves the harness while developing, since a chunked encode shows its worth on long sources.
  */
 const SOURCE_SECONDS = Number(process.env['BENCH_SPLIT_SECONDS'] ?? 120);
-/** The fleet's default chunk length; CHUNK_SECONDS in the bench's environment overrides it for every fleet process. */
-const DEFAULT_CHUNK_SECONDS = 60;
+/** The fleet's default chunk length, unless CHUNK_SECONDS in the bench's environment overrides it for every fleet process. */
 const CHUNK_SECONDS = Number(process.env['CHUNK_SECONDS'] ?? DEFAULT_CHUNK_SECONDS);
 const REPETITIONS = 2;
 const WARMUP = 1;

@@ -10,6 +10,7 @@ import { REPO_ROOT } from '../../dev/stack.js';
 import { startTestStack, type TestStack } from '../../tests/support/test-stack.js';
 import { alternate, summarise } from '../lib/stats.js';
 import type { Benchmark, ComparisonRow } from '../lib/types.js';
+import { browserAgainstCli } from './browser-upload.js';
 
 const CONCURRENCY = 4;
 /** File sizes and repetitions a side: small enough to finish in minutes on two cores. */
@@ -18,6 +19,8 @@ const RUNS: Array<{ size: number; repetitions: number }> = [
   { size: 1 * GiB, repetitions: 2 },
   { size: 4 * GiB, repetitions: 2 },
 ];
+/** The upload page against the CLI: a file a person picks in a browser, uploaded by each. */
+const BROWSER_RUN = { size: 256 * MiB, repetitions: 3 };
 
 interface ChildResult {
   impl: string;
@@ -33,7 +36,7 @@ const label = (size: number) => (size >= GiB ? `${size / GiB} GiB` : `${size / M
 
 export const uploadBenchmark: Benchmark = {
   name: 'upload',
-  description: 'the Hoist client against @aws-sdk/lib-storage Upload: same file, same S3 emulator, same part size and concurrency',
+  description: 'the Hoist client against @aws-sdk/lib-storage Upload: same file, same S3 emulator, same part size and concurrency; and the upload page in headless Chromium against the CLI',
   async run(log) {
     const dir = await mkdtemp(join(tmpdir(), 'hoist-bench-upload-'));
     const stack = await startTestStack({ fleet: false });
@@ -69,6 +72,18 @@ export const uploadBenchmark: Benchmark = {
         rows.push(...compare(label(size), a, b));
         await rm(file, { force: true });
       }
+      const file = join(dir, 'picked in the browser.mp4');
+      await writeFile(file, '');
+      await truncate(file, BROWSER_RUN.size);
+      rows.push(
+        await browserAgainstCli({
+          stack, s3, file, fileName: 'picked in the browser.mp4', log, ...BROWSER_RUN,
+          cli: async () => {
+            const result = await child(['hoist', file, stack.apiUrl, stack.token, String(CONCURRENCY)]);
+            return { seconds: result.seconds, videoId: result.key };
+          },
+        }),
+      );
     } finally {
       s3.destroy();
       await stack.stop();
@@ -82,6 +97,7 @@ export const uploadBenchmark: Benchmark = {
         'each upload runs in a fresh Node process, so its CPU time and peak RSS are its own; time and CPU count only the upload itself, from when both sides’ code is loaded (for Hoist that includes Node’s fetch, which Node loads on its first call).',
         'the S3 emulator caps both sides, so CPU per GiB and peak RSS say more than throughput.',
         'Hoist signs each part’s SHA-256 into its URL (S3 verifies it); lib-storage signs its payload SHA-256 over plain HTTP.',
+        'the browser row: the page’s own uploader (XHR, each part sent as a slice of the file, its SHA-256 by WebCrypto), timed from the file picked to the page showing the video id, so it includes the page’s checks and its resume record; the CLI row is the Node client in its own process, on the same file.',
       ],
     };
   },

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The CLI is TypeScript; tsx loads it without a build step.
+// `hoist` inside this repository: the CLI is TypeScript, which tsx loads without a build step.
+// The installable package, compiled, comes from `npm run build:cli` (docs/client.md).
 import { register } from 'tsx/esm/api';
 
 register();

@@ -66,3 +66,63 @@ export function sleep(ms: number, signal?: AbortSignal, wakeOn: EventTarget | un
     wakeOn?.addEventListener('online', onOnline, { once: true });
   });
 }
+
+/** A failed try that will be made again, as `onRetry` reports it. */
+export interface RetryReport {
+  error: unknown;
+  /** The try that failed (1-based). */
+  attempt: number;
+  /** The backoff before the next try. */
+  delayMs: number;
+}
+
+/** The failure `withRetry` gives up on, for `failWith`. */
+export interface GiveUp {
+  error: unknown;
+  /** Tries made, interruptions not counted. */
+  tries: number;
+  /** The failure was worth another try, but the policy's tries were used up. */
+  exhausted: boolean;
+}
+
+export interface RetryOptions {
+  /**
+   * Cuts a backoff short: `withRetry` rejects with its reason. Neither the operation nor the
+   * start of a try looks at it; cancelling those is the caller's choice (creating an upload, for
+   * one, must finish even while an abort is under way, so the upload can be aborted).
+   */
+  signal?: AbortSignal;
+  /** Whether a failure is worth another try. Default: every failure is. */
+  isRetryable?: (error: unknown) => boolean;
+  /**
+   * Whether a failure only interrupted the try (a pause): it is made again at once, without a
+   * backoff, and is not counted. The operation waits out what interrupted it (the pause) itself.
+   * Default: none is.
+   */
+  isInterruption?: (error: unknown) => boolean;
+  /** Called before each backoff. */
+  onRetry?: (retry: RetryReport) => void;
+  /** What to reject with when giving up. Default: the failure itself. */
+  failWith?: (failure: GiveUp) => unknown;
+}
+
+/**
+ * Runs `operation` until it succeeds, a failure is not worth retrying, or the policy's tries are
+ * used up, backing off (`backoffDelay`, `sleep`) between tries.
+ */
+export async function withRetry<T>(policy: RetryPolicy, operation: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
+  const { signal, isRetryable = () => true, isInterruption = () => false, onRetry, failWith = ({ error }) => error } = options;
+  for (let tries = 1; ; ) {
+    try {
+      return await operation();
+    } catch (error) {
+      if (isInterruption(error)) continue;
+      const retryable = isRetryable(error);
+      if (!retryable || tries >= policy.attempts) throw failWith({ error, tries, exhausted: retryable });
+      const delayMs = backoffDelay(policy, tries);
+      onRetry?.({ error, attempt: tries, delayMs });
+      tries++;
+      await sleep(delayMs, signal);
+    }
+  }
+}

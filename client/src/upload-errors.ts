@@ -15,3 +15,8 @@ export class UploadError extends Error {
 export const MISSING_ETAG_MESSAGE =
   'S3 answered the part upload without a readable ETag header. For browsers the bucket CORS rule must ' +
   'include ExposeHeaders: ETag (AWS console: Permissions > CORS, "ExposeHeaders": ["ETag"]).';
+
+/** An error's message, or the thrown value as text. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,86 +1,22 @@
-import { TRPCClientError } from '@trpc/client';
-import { partRange, type CompletedPart, type CreateUploadOutput, type StoredPart } from '@hoist/shared';
-import type { ApiClient } from './api-client.js';
+import { partRange } from '@hoist/shared';
+import { abortAtS3 } from './abort-upload.js';
 import { fingerprintSource } from './fingerprint.js';
 import type { PartSource } from './part-source.js';
-import { abortAtS3 } from './abort-upload.js';
 import { PartUrls } from './part-urls.js';
-import { ProgressMeter, type UploadProgress } from './progress-meter.js';
-import { memoryResumeStore, type ResumeState, type ResumeStore } from './resume/resume-state.js';
-import { DEFAULT_RETRY, backoffDelay, isRetryableApiError, isRetryableStatus, sleep, type RetryPolicy } from './retry.js';
+import { PartProgress } from './part-progress.js';
+import { ProgressMeter } from './progress-meter.js';
 import { ReadAhead, readPart, type PartHasher } from './read-ahead.js';
-import { compositeSha256, sha256 } from './sha256.js';
-import type { PartBody, PartTransport } from './transport/part-transport.js';
-import { MISSING_ETAG_MESSAGE, UploadError } from './upload-errors.js';
+import { memoryResumeStore, type ResumeState, type ResumeStore } from './resume/resume-state.js';
+import { createState, resumableState, type UploadStatePlace } from './resume-or-create.js';
+import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
+import { PAUSED, sendPart, type PartSending, type PreparedPart } from './send-part.js';
+import { sha256 } from './sha256.js';
+import { UploadError, messageOf } from './upload-errors.js';
+import type { UploadEvent, UploadOptions } from './upload-options.js';
+import { completedParts, verifiedChecksum, type UploadResult } from './upload-result.js';
 
-export interface UploadOptions {
-  api: ApiClient;
-  /** The API's base URL; resume states are kept per endpoint. */
-  endpoint: string;
-  transport: PartTransport;
-  /** Where progress is kept for resume. Default: memory (this process only). */
-  resumeStore?: ResumeStore;
-  /** Parts in flight at once. Default 4. */
-  concurrency?: number;
-  /** Sign each part's SHA-256 into its URL so S3 refuses corrupted parts. Default true. */
-  checksums?: boolean;
-  /**
-   * Computes a part's SHA-256. Default: WebCrypto, which works everywhere but copies each part
-   * before hashing it; `uploadFile` in Node passes node:crypto's, which hashes the buffer in place.
-   */
-  sha256?: PartHasher;
-  retry?: Partial<RetryPolicy>;
-  /** A part attempt that sends nothing for this long is dropped and retried. Default 30 s. */
-  stallTimeoutMs?: number;
-  /** A URL with less than this left is re-signed before use. Default 60 s. */
-  urlRefreshMarginMs?: number;
-  /** Aborting stops every request and aborts the multipart upload: nothing is kept. */
-  signal?: AbortSignal;
-  onProgress?: (progress: UploadProgress) => void;
-  /** Least time between progress events. Default 250 ms. */
-  progressIntervalMs?: number;
-  /** Notable moments, for logs: a resume, a retry, a re-signed URL. */
-  onEvent?: (event: UploadEvent) => void;
-}
-
-export type UploadEvent =
-  | { kind: 'created'; videoId: string; partCount: number; partSize: number }
-  /** Continuing an upload S3 already holds `partsAlreadyStored` parts of (as ListParts reports). */
-  | { kind: 'resumed'; videoId: string; partsAlreadyStored: number }
-  | { kind: 'retry'; partNumber: number; attempt: number; reason: string }
-  | { kind: 'paused' }
-  | { kind: 'continued' };
-
-export interface UploadResult {
-  videoId: string;
-  size: number;
-  etag: string;
-  /**
-   * The file's SHA-256 (base64), which S3 verified: set for a single-part upload, whose one part
-   * is the whole file. Absent for a multipart upload (see `compositeSha256`) or without checksums.
-   */
-  sha256?: string;
-  /**
-   * A multipart upload's checksum as S3 states it (base64): the SHA-256 of the parts' SHA-256s in
-   * order, then `-<number of parts>`. It identifies this split into parts, and is not the file's SHA-256.
-   */
-  compositeSha256?: string;
-  /** Parts sent by this run; fewer than `partCount` after a resume. */
-  partsSent: number;
-  partCount: number;
-  resumed: boolean;
-}
-
-const PAUSED = Symbol('paused');
-
-interface PreparedPart {
-  partNumber: number;
-  start: number;
-  end: number;
-  /** Dropped once every byte is sent; read again only for a retry. */
-  body: Uint8Array<ArrayBuffer> | undefined;
-  checksum: string | undefined;
-}
+export type { UploadEvent, UploadOptions } from './upload-options.js';
+export type { UploadResult } from './upload-result.js';
 
 /**
  * One upload: create (or resume), parts in parallel with retries, complete. Control it with
@@ -145,7 +81,7 @@ export class Upload {
   async stop(): Promise<void> {
     if (!this.#halt.signal.aborted) this.#halt.abort(new UploadError('stopped', 'upload stopped; run it again to resume'));
     for (const attempt of this.#attempts) attempt.abort(this.#halt.signal.reason);
-    this.#gate?.open();
+    this.#openGate();
     await Promise.allSettled([...this.#inFlight]);
     await this.done.catch(() => {});
   }
@@ -158,7 +94,7 @@ export class Upload {
       // Requests in flight are dropped rather than waited for: a part S3 never answers would
       // otherwise hold Cancel up until the stall timeout.
       for (const attempt of this.#attempts) attempt.abort(this.#stop.signal.reason);
-      this.#gate?.open();
+      this.#openGate();
       // A part S3 receives after the abort would outlive it: every request ends first.
       await Promise.allSettled([...this.#inFlight]);
       await this.#discard();
@@ -174,7 +110,7 @@ export class Upload {
     const state = this.#state;
     if (!state || this.#discarded) return;
     this.#discarded = true;
-    await abortAtS3(this.#options.api, state.uploadToken, { ...DEFAULT_RETRY, ...this.#options.retry }).catch(() => {});
+    await abortAtS3(this.#options.api, state.uploadToken, this.#retryPolicy()).catch(() => {});
     await this.#store.remove(this.#stateKey);
   }
 
@@ -201,13 +137,14 @@ export class Upload {
       throw new UploadError('failed', 'the sha256 option must be a function from a part\'s bytes to its 32-byte SHA-256');
     }
     this.#stateKey = await fingerprintSource(source, this.#options.endpoint);
-    const resumed = await this.#resumeState(checksums);
+    const place = this.#statePlace(checksums);
+    const resumed = await resumableState(place, this.#stop.signal);
     const concurrency = Math.max(1, this.#options.concurrency ?? 4);
     // A new upload's first parts are read and hashed while the edge creates it.
     const hasher = checksums ? (this.#options.sha256 ?? sha256) : undefined;
     const ahead = resumed ? undefined : new ReadAhead(source, concurrency, hasher);
     try {
-      const state = resumed ?? (await this.#createState(checksums));
+      const state = resumed ?? (await createState(place, this.#retryPolicy(), this.#halt.signal));
       return await this.#sendAndComplete(state, resumed !== null, concurrency, ahead, hasher);
     } finally {
       ahead?.discard();
@@ -229,18 +166,8 @@ export class Upload {
     const plan = { partSize: state.partSize, partCount: state.partCount };
     const todo = Array.from({ length: plan.partCount }, (_, i) => i + 1).filter((n) => !state.parts[n]);
     let next = 0;
-    const sending = new Map<number, number>();
-    let doneBytes = todo.length === plan.partCount ? 0 : source.size - todo.reduce((sum, n) => sum + size(n), 0);
     const meter = new ProgressMeter(this.#options.onProgress, this.#options.progressIntervalMs ?? 250);
-    const report = (force = false) => {
-      let inFlight = 0;
-      for (const sent of sending.values()) inFlight += sent;
-      meter.update(doneBytes + inFlight, source.size, Object.keys(state.parts).length, plan.partCount, force);
-    };
-    function size(n: number) {
-      const { start, end } = partRange(plan, source.size, n);
-      return end - start;
-    }
+    const progress = new PartProgress(meter, plan, source.size, todo, () => Object.keys(state.parts).length);
     const urls = new PartUrls(
       api,
       state.uploadToken,
@@ -248,7 +175,19 @@ export class Upload {
       () => todo.slice(next),
       this.#halt.signal,
     );
-    report(true);
+    const partSending: PartSending = {
+      source,
+      transport: this.#options.transport,
+      urls,
+      retry: this.#retryPolicy(),
+      stallMs: this.#options.stallTimeoutMs ?? 30_000,
+      halt: this.#halt.signal,
+      paused: () => this.#gate?.promise,
+      attempts: this.#attempts,
+      inFlight: this.#inFlight,
+      onRetry: (partNumber, attempt, reason) => this.#options.onEvent?.({ kind: 'retry', partNumber, attempt, reason }),
+    };
+    progress.report(true);
 
     /** Reads a part and its checksum, and asks for its URL (which is then on its way). */
     const prepare = async (partNumber: number): Promise<PreparedPart> => {
@@ -266,10 +205,8 @@ export class Upload {
         prepared = undefined;
         // Once S3 has every byte of this part, the next one is read, hashed and signed while
         // S3 stores this one. The buffer is let go first, so memory stays at one part per slot.
-        const sendingDone = this.#sendPart(part, urls, (sent) => {
-          sending.set(part.partNumber, sent);
-          // Bytes dropped (a pause or a failed attempt) are shown at once, not at the next tick.
-          report(sent === 0);
+        const sendingDone = sendPart(part, partSending, (sent) => {
+          progress.sending(part.partNumber, sent);
           if (sent === part.end - part.start && part.body) {
             source.release?.(part.body);
             part.body = undefined;
@@ -277,14 +214,13 @@ export class Upload {
           }
         });
         const etag = await sendingDone;
-        sending.delete(part.partNumber);
-        doneBytes += part.end - part.start;
+        progress.stored(part.partNumber);
         state.parts[part.partNumber] = part.checksum ? { etag, checksum: part.checksum } : { etag };
         // Saved in order, without holding the next part up.
         saving = saving.then(() => this.#store.save(this.#stateKey, state));
         // A finished part always shows, even when no byte follows it soon (the others stalled).
-        report(true);
-        if (!prepared && next < todo.length) prepared = prepare(todo[next++]!);
+        progress.report(true);
+        if (!prepared && next < todo.length && !this.#halt.signal.aborted) prepared = prepare(todo[next++]!);
       }
     };
     await Promise.all(
@@ -297,19 +233,16 @@ export class Upload {
         }),
       ),
     );
-    if (this.#stop.signal.aborted) throw this.#stop.signal.reason;
+    // Stopped or aborted while every worker was between parts: the workers end without an
+    // error, and the upload must not go on to complete with parts missing.
+    if (this.#halt.signal.aborted) throw this.#halt.signal.reason;
     await saving;
-    report(true);
+    progress.report(true);
 
-    const parts: CompletedPart[] = Array.from({ length: plan.partCount }, (_, i) => {
-      const saved = state.parts[i + 1]!;
-      return { partNumber: i + 1, etag: saved.etag, ...(saved.checksum ? { checksum: saved.checksum } : {}) };
-    });
+    const parts = completedParts(state);
     const completed = await api.uploads.complete.mutate({ uploadToken: state.uploadToken, parts }, { signal: this.#stop.signal });
     await this.#store.remove(this.#stateKey);
-    const digests = parts.map((p) => p.checksum).filter((c): c is string => c !== undefined);
-    const checksum =
-      digests.length !== parts.length ? {} : state.mode === 'single' ? { sha256: digests[0]! } : { compositeSha256: await compositeSha256(digests) };
+    const checksum = await verifiedChecksum(state.mode, parts);
     return {
       videoId: completed.videoId,
       size: completed.size,
@@ -321,187 +254,24 @@ export class Upload {
     };
   }
 
-  /** PUTs one part until S3 takes it; returns its ETag. Pauses wait; retryable failures back off. */
-  async #sendPart(part: PreparedPart, urls: PartUrls, onBytes: (sent: number) => void): Promise<string> {
-    const { partNumber, checksum } = part;
-    const retry = { ...DEFAULT_RETRY, ...this.#options.retry };
-    const stallMs = this.#options.stallTimeoutMs ?? 30_000;
-    for (let attempt = 1; ; ) {
-      if (this.#gate) await this.#gate.promise;
-      if (this.#halt.signal.aborted) throw this.#halt.signal.reason;
-      // The edge may be out of reach for a moment too: signing is retried like the PUT itself.
-      const signing = await urls.get(partNumber, checksum).then(
-        (signed) => ({ signed }),
-        (error: unknown) => ({ error }),
-      );
-      if ('error' in signing) {
-        if (this.#halt.signal.aborted) throw this.#halt.signal.reason;
-        if (!isRetryableApiError(signing.error)) throw signing.error;
-        await this.#backOff(partNumber, attempt++, `signing its URL failed: ${messageOf(signing.error)}`, retry);
-        continue;
-      }
-      const { signed } = signing;
-      // A file's slice goes as it is; bytes in memory otherwise, read again for a retry after
-      // the buffer was let go.
-      let body: PartBody | undefined = this.#source.slice?.(part.start, part.end) ?? part.body ?? (await this.#source.read(part.start, part.end));
-      // Stopped or aborted while the URL or the bytes were on their way: no new PUT may start, as
-      // an abort waits only for the PUTs already under way before S3 drops the upload.
-      if (this.#gate) continue;
-      if (this.#halt.signal.aborted) throw this.#halt.signal.reason;
-      const controller = new AbortController();
-      this.#attempts.add(controller);
-      let stall = setTimeout(() => controller.abort(new Error(`no progress for ${stallMs / 1000} s`)), stallMs);
-      let failure: string;
-      try {
-        const sending = this.#options.transport.put({
-          url: signed.url,
-          headers: signed.headers,
-          body: body!,
-          signal: controller.signal,
-          onBytes: (sent) => {
-            clearTimeout(stall);
-            stall = setTimeout(() => controller.abort(new Error(`no progress for ${stallMs / 1000} s`)), stallMs);
-            onBytes(sent);
-          },
-        });
-        // Only the transport holds the bytes now, and only until they are sent.
-        body = undefined;
-        this.#inFlight.add(sending);
-        const response = await sending.finally(() => this.#inFlight.delete(sending));
-        if (response.status >= 200 && response.status < 300) {
-          if (!response.etag) throw new UploadError('missing-etag', MISSING_ETAG_MESSAGE);
-          return response.etag;
-        }
-        const code = /<Code>([^<]*)<\/Code>/.exec(response.text)?.[1] ?? '';
-        failure = `HTTP ${response.status}${code ? ` ${code}` : ''}`;
-        if (response.status === 403 && /Request has expired/i.test(response.text)) {
-          urls.invalidate(partNumber);
-        } else if (code === 'BadDigest') {
-          // S3 got other bytes than were hashed: damaged on the way (sent again, read anew), or
-          // the file is changing on disk (every try fails, and the message says so).
-          failure += ' (the bytes S3 received do not match the part\'s checksum: damaged on the way, or the file changed on disk)';
-        } else if (!isRetryableStatus(response.status)) {
-          throw new UploadError('part-failed', `part ${partNumber} was refused by S3: ${failure}${code === 'SignatureDoesNotMatch' ? ' (the part changed on disk, or a proxy altered it)' : ''}`);
-        }
-      } catch (error) {
-        if (error instanceof UploadError) throw error;
-        if (controller.signal.reason === PAUSED) {
-          onBytes(0);
-          continue;
-        }
-        if (this.#halt.signal.aborted) throw this.#halt.signal.reason;
-        failure = controller.signal.aborted ? messageOf(controller.signal.reason) : messageOf(error);
-      } finally {
-        clearTimeout(stall);
-        this.#attempts.delete(controller);
-      }
-      onBytes(0);
-      await this.#backOff(partNumber, attempt++, failure, retry);
-    }
+  /** A pause ends with a stop or an abort: whatever waits at the gate goes on to see why. */
+  #openGate(): void {
+    this.#gate?.open();
+    this.#gate = undefined;
   }
 
-  /** Waits before try `attempt + 1` of a part, or fails it when the tries are used up. */
-  async #backOff(partNumber: number, attempt: number, failure: string, retry: RetryPolicy): Promise<void> {
-    if (attempt >= retry.attempts) {
-      throw new UploadError('part-failed', `part ${partNumber} failed after ${attempt} tries: ${failure}`);
-    }
-    this.#options.onEvent?.({ kind: 'retry', partNumber, attempt, reason: failure });
-    await sleep(backoffDelay(retry, attempt), this.#halt.signal);
+  #retryPolicy(): RetryPolicy {
+    return { ...DEFAULT_RETRY, ...this.#options.retry };
   }
 
-  /**
-   * A saved state this upload can continue, or null. What S3 holds comes from ListParts, never
-   * from the saved record of finished parts: a part S3 lost or never stored is sent again, and a
-   * part it holds is not, even if the record of it was lost. The record only fills in a checksum
-   * S3 does not report (a single PUT's, which HeadObject leaves out).
-   */
-  async #resumeState(checksums: boolean): Promise<ResumeState | null> {
-    const saved = await this.#store.load(this.#stateKey);
-    const source = this.#source;
-    const usable =
-      saved &&
-      saved.endpoint === this.#options.endpoint &&
-      saved.size === source.size &&
-      saved.checksums === checksums &&
-      Date.parse(saved.expiresAt) - Date.now() > 10 * 60_000;
-    if (!saved || !usable) {
-      if (saved) await this.#store.remove(this.#stateKey);
-      return null;
-    }
-    let held: StoredPart[];
-    try {
-      ({ parts: held } = await this.#options.api.uploads.listParts.query({ uploadToken: saved.uploadToken }, { signal: this.#stop.signal }));
-    } catch (error) {
-      if (error instanceof TRPCClientError && ['NOT_FOUND', 'UNAUTHORIZED', 'FORBIDDEN', 'BAD_REQUEST'].includes(String(error.data?.code))) {
-        // The upload is gone or no longer ours: start afresh.
-        await this.#store.remove(this.#stateKey);
-        return null;
-      }
-      throw error;
-    }
-    const kept: ResumeState['parts'] = {};
-    for (const part of held) {
-      const expectedSize = Math.min(saved.partSize, saved.size - (part.partNumber - 1) * saved.partSize);
-      if (part.partNumber > saved.partCount || part.size !== expectedSize) continue;
-      const etag = part.etag.replace(/"/g, '');
-      const recorded = saved.parts[part.partNumber];
-      const checksum = part.checksum ?? (recorded && recorded.etag.replace(/"/g, '') === etag ? recorded.checksum : undefined);
-      if (checksums && !checksum) continue;
-      kept[part.partNumber] = checksum ? { etag, checksum } : { etag };
-    }
-    saved.parts = kept;
-    await this.#store.save(this.#stateKey, saved);
-    this.#options.onEvent?.({ kind: 'resumed', videoId: saved.videoId, partsAlreadyStored: Object.keys(kept).length });
-    return saved;
-  }
-
-  async #createState(checksums: boolean): Promise<ResumeState> {
-    const source = this.#source;
-    const retry = { ...DEFAULT_RETRY, ...this.#options.retry };
-    const input = { fileName: source.name, size: source.size, contentType: source.type, ...(checksums ? { checksum: 'sha256' as const } : {}) };
-    let created: CreateUploadOutput;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        // Not cancelled by an abort: an upload S3 has created must be known, so it can be aborted.
-        created = await this.#options.api.uploads.create.mutate(input);
-        break;
-      } catch (error) {
-        if (!isRetryableApiError(error)) {
-          throw new UploadError('rejected', `the edge refused the upload: ${messageOf(error)}`, { cause: error });
-        }
-        // No answer, or a 5xx: worth another try. A create whose answer was lost leaves an upload
-        // nobody knows of; the bucket's abort-incomplete-uploads rule removes it.
-        if (attempt >= retry.attempts) {
-          throw new UploadError('failed', `could not create the upload after ${attempt} tries: ${messageOf(error)}`, { cause: error });
-        }
-        await sleep(backoffDelay(retry, attempt), this.#halt.signal);
-      }
-    }
-    const state: ResumeState = {
-      version: 1,
-      endpoint: this.#options.endpoint,
-      fingerprint: this.#stateKey,
-      videoId: created.videoId,
-      uploadToken: created.uploadToken,
-      mode: created.mode,
-      size: source.size,
-      partSize: created.partSize,
-      partCount: created.partCount,
-      expiresAt: created.expiresAt,
-      checksums,
-      parts: {},
-    };
-    await this.#store.save(this.#stateKey, state);
-    this.#options.onEvent?.({ kind: 'created', videoId: created.videoId, partCount: created.partCount, partSize: created.partSize });
-    return state;
+  #statePlace(checksums: boolean): UploadStatePlace {
+    const { api, endpoint } = this.#options;
+    const onEvent = (event: UploadEvent) => this.#options.onEvent?.(event);
+    return { api, endpoint, store: this.#store, key: this.#stateKey, source: this.#source, checksums, onEvent };
   }
 }
 
 /** Starts an upload and returns its handle. */
 export function startUpload(source: PartSource, options: UploadOptions): Upload {
   return new Upload(source, options);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

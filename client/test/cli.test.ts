@@ -1,4 +1,6 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { promisify } from 'node:util';
 import { createHash } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -16,10 +18,22 @@ let dir: string;
 let file: string;
 
 let fx: ClientFixture;
+/** The `hoist` command as a person installs it: the compiled package (npm run build:cli), installed from its tarball. */
+let installedHoist: string;
+
+async function installCliPackage(into: string): Promise<string> {
+  const tsx = createRequire(import.meta.url).resolve('tsx');
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', `file://${tsx}`, join(REPO_ROOT, 'client/scripts/build-cli.ts')]);
+  const tarball = /dist\/(hoist-cli-[^\s]+\.tgz)/.exec(stdout)?.[1];
+  if (!tarball) throw new Error(`build:cli named no tarball: ${stdout}`);
+  await promisify(execFile)('npm', ['install', '--prefix', into, '--offline', '--no-audit', '--no-fund', '--no-save', join(REPO_ROOT, 'dist', tarball)]);
+  return join(into, 'node_modules', '.bin', 'hoist');
+}
 
 beforeAll(async () => {
   fx = await startClientFixture();
   ({ stack, proxy, dir } = fx);
+  installedHoist = await installCliPackage(join(dir, 'cli-install'));
   file = join(dir, 'holiday.mp4');
   await writePatternFile(file, 41 * MiB);
 });
@@ -43,10 +57,10 @@ async function compositeSha256Of(path: string, partSize: number): Promise<string
   return `${createHash('sha256').update(Buffer.concat(digests)).digest('base64')}-${digests.length}`;
 }
 
-/** Runs the real `hoist` binary; resolves with its exit code and output. `killWhen` is polled. */
+/** Runs the installed `hoist` command; resolves with its exit code and output. `killWhen` is polled. */
 function hoist(args: string[], killWhen?: () => Promise<boolean>) {
   return new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string; pid: number }>((resolve) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'client/bin/hoist.js'), ...args], { env: { ...process.env, ...env() } });
+    const child = spawn(installedHoist, args, { env: { ...process.env, ...env() } });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));

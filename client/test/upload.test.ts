@@ -209,6 +209,20 @@ describe('uploading files through the edge to the S3 emulator', () => {
     expect(await storedSha256(stack.bucketUrl, sourceKey(result.videoId, 'small.mp4'))).toBe(await fileSha256(small));
   });
 
+  it('a paused upload that is stopped is no longer paused, and says it stopped', async () => {
+    proxy.setRule(() => ({ delayMs: 100 }));
+    let partsDone = 0;
+    const upload = await uploadFile(small, options({ concurrency: 1, progressIntervalMs: 0, onProgress: (p) => (partsDone = p.partsDone) }));
+    while (partsDone < 1) await new Promise((r) => setTimeout(r, 20));
+    upload.pause();
+    await upload.stop();
+    expect(upload.paused).toBe(false);
+    await expect(upload.done).rejects.toMatchObject({ code: 'stopped' });
+    // Nothing is left for the next test to resume.
+    await upload.abort();
+    expect(await readdir(join(dir, 'state')).catch(() => [])).toEqual([]);
+  });
+
   it('abort leaves no multipart upload behind', async () => {
     proxy.setRule(() => ({ delayMs: 150 }));
     let videoId = '';

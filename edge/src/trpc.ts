@@ -1,11 +1,11 @@
-import { initTRPC, TRPCError } from '@trpc/server';
+import { initTRPC } from '@trpc/server';
 import { ZodError } from 'zod';
 import { describeZodError } from '@hoist/shared';
 import type { EdgeConfig } from './config.js';
 import type { S3Bucket } from './s3/s3-bucket.js';
 import type { UrlPresigner } from './s3/url-presigner.js';
-import { AuthError, ownerFromAuthorization } from './auth/bearer.js';
-import { JwksUnavailableError } from './auth/jwks.js';
+import { ownerFromAuthorization } from './auth/bearer.js';
+import { toTrpcError } from './errors.js';
 
 /** Everything a procedure may use; built per request in `index.ts`, or by tests with `createCaller`. */
 export type EdgeContext = {
@@ -33,18 +33,22 @@ const t = initTRPC.context<EdgeContext>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
+/**
+ * Every procedure's errors go through `toTrpcError` (errors.ts), so procedures throw what went
+ * wrong in their own terms. tRPC hands a middleware an unknown error wrapped as an internal one,
+ * with the original as its cause.
+ */
+const mappedErrors = t.procedure.use(async ({ next }) => {
+  const result = await next();
+  if (result.ok) return result;
+  const thrown = result.error.code === 'INTERNAL_SERVER_ERROR' && result.error.cause ? result.error.cause : result.error;
+  const mapped = toTrpcError(thrown);
+  if (mapped && mapped !== result.error) throw mapped;
+  return result;
+});
+
 /** A procedure whose caller proved who they are; `ctx.owner` is the JWT subject. */
-export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {
-  try {
-    const owner = await ownerFromAuthorization(ctx.authorization, ctx.config, ctx.now());
-    return await next({ ctx: { ...ctx, owner } });
-  } catch (error) {
-    if (error instanceof AuthError) throw new TRPCError({ code: 'UNAUTHORIZED', message: error.message });
-    // The token may be fine: the identity provider's keys could not be had. A 503 lets clients
-    // retry, where a 401 would send the user off for a new token that would fare no better.
-    if (error instanceof JwksUnavailableError) {
-      throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: `cannot verify the bearer token now: ${error.message}` });
-    }
-    throw error;
-  }
+export const authedProcedure = mappedErrors.use(async ({ ctx, next }) => {
+  const owner = await ownerFromAuthorization(ctx.authorization, ctx.config, ctx.now());
+  return next({ ctx: { ...ctx, owner } });
 });

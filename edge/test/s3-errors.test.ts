@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { exports } from 'cloudflare:workers';
 import { TRPCError } from '@trpc/server';
 import { S3RequestError, s3ErrorFrom } from '../src/s3/s3-error.js';
-import { toTrpcError } from '../src/uploads/upload-errors.js';
+import { toTrpcError } from '../src/errors.js';
 
 describe('S3 errors reach callers as code and message only', () => {
   it('keeps signatures, string-to-sign and keys out of the message', async () => {

@@ -11,6 +11,8 @@ export const FLEET_USER_DATA_PATH = fileURLToPath(new URL('../../worker-fleet/de
  */
 export interface FleetInstanceSettings {
   HOIST_RELEASE_URL: string;
+  /** The tarball's SHA-256, hex; the script installs nothing else. */
+  HOIST_RELEASE_SHA256: string;
   JOB_QUEUE_URL: string;
   S3_BUCKET: string;
   AWS_REGION: string;

@@ -36,6 +36,12 @@ export class HoistStack extends Stack {
       allowedPattern: "^https://[^'\\s]+$",
       constraintDescription: 'must be an https:// URL without quotes or spaces',
     });
+    const releaseSha256 = new CfnParameter(this, 'ReleaseSha256', {
+      type: 'String',
+      description: 'SHA-256 of the release tarball, hex (dist/hoist-fleet.tar.gz.sha256 from npm run build:release): instances refuse any other',
+      allowedPattern: '^[0-9a-f]{64}$',
+      constraintDescription: 'must be 64 lower-case hex digits',
+    });
 
     this.uploads = new UploadBucket(this, 'Uploads', {
       // Bucket names are global: the account and region keep this one unique.
@@ -54,6 +60,7 @@ export class HoistStack extends Stack {
       bucket,
       jobQueue: this.queues.jobQueue,
       releaseUrl: releaseUrl.valueAsString,
+      releaseSha256: releaseSha256.valueAsString,
       settings,
     });
     this.edgeSigner = new EdgeSigner(this, 'EdgeSigner', { bucket });

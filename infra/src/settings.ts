@@ -29,14 +29,12 @@ const optionalText = z
  * Settings the fleet or the edge also read take their defaults from those parsers' own
  * constants, so the queue, the instances and the bucket cannot drift from what the code does.
  */
-const SettingsSchema = z
+export const SettingsSchema = z
   .object({
-    /** CloudFormation stack name, also the start of the bucket's name. Default `Hoist`. */
     stackName: z
       .string()
       .regex(/^[A-Za-z][A-Za-z0-9-]{0,29}$/, 'stackName must be a letter then up to 29 letters, digits or hyphens')
-      .default('Hoist'),
-    /** Browser origins allowed to PUT parts to and GET renditions from the bucket, comma-separated. Default `*`. */
+      .default('Hoist').describe('CloudFormation stack name, also the start of the bucket\'s name.'),
     allowedOrigins: z
       .string()
       .default('*')
@@ -45,8 +43,8 @@ const SettingsSchema = z
       .refine(
         (origins) => origins.every((origin) => origin === '*' || /^https?:\/\/[^/\s]+$/.test(origin)),
         'allowedOrigins must be origins like https://app.example.com (scheme and host, no path), or *',
-      ),
-    /** EC2 instance type of the fleet. Default `c7i.xlarge` (4 vCPUs: ffmpeg is CPU-bound). */
+      )
+      .describe('Browser origins allowed to PUT parts to and GET renditions from the bucket, comma-separated.'),
     instanceType: z
       .string()
       .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: 'instanceType must be an EC2 instance type such as c7i.xlarge', abort: true })
@@ -56,35 +54,35 @@ const SettingsSchema = z
         (type) => new ec2.InstanceType(type).architecture === ec2.InstanceArchitecture.X86_64,
         'instanceType must be x86-64: the fleet runs Debian\'s amd64 image and the release ships x86-64 binaries',
       )
-      .default('c7i.xlarge'),
-    /** Fewest fleet instances. At least 1: backlog per instance has no value with none in service. Default 1. */
-    minInstances: whole('minInstances', 1, 1000, 1),
-    /** Most fleet instances. Default 4. */
-    maxInstances: whole('maxInstances', 1, 1000, 4),
-    /** Root volume of each instance, which holds the source and its renditions while a job runs. Default 100 GiB. */
-    scratchVolumeGiB: whole('scratchVolumeGiB', 20, 16_384, 100),
-    /** Jobs each instance runs at once (the fleet's JOB_CONCURRENCY), and the backlog per instance scaling aims at. */
-    jobConcurrency: whole('jobConcurrency', 1, 64, FLEET_DEFAULTS.JOB_CONCURRENCY),
-    /** Seconds a received job stays hidden (the fleet's VISIBILITY_TIMEOUT_SECONDS), on the queue and the instances alike. */
-    visibilityTimeoutSeconds: whole('visibilityTimeoutSeconds', 30, MAX_VISIBILITY_TIMEOUT_SECONDS, FLEET_DEFAULTS.VISIBILITY_TIMEOUT_SECONDS),
-    /** Receives before a job message moves to the dead-letter queue. Default 5. */
-    maxReceiveCount: whole('maxReceiveCount', 1, 1000, 5),
-    /**
-     * Days after which S3 aborts a multipart upload nobody completed. Default: one day past the
-     * edge's upload-token lifetime, so no upload that could still be resumed is ever dropped.
-     */
+      .default('c7i.xlarge')
+      .describe('EC2 instance type of the fleet (4 vCPUs by default: ffmpeg is CPU-bound).'),
+    minInstances: whole('minInstances', 1, 1000, 1)
+      .describe('Fewest fleet instances. At least 1: backlog per instance has no value with none in service.'),
+    maxInstances: whole('maxInstances', 1, 1000, 4).describe('Most fleet instances.'),
+    scratchVolumeGiB: whole('scratchVolumeGiB', 20, 16_384, 100)
+      .describe('Root volume of each instance, in GiB: it holds each encode\'s output until it is uploaded (sources are read from S3 in ranges, never stored).'),
+    jobConcurrency: whole('jobConcurrency', 1, 64, FLEET_DEFAULTS.JOB_CONCURRENCY)
+      .describe('Jobs each instance runs at once (the fleet\'s JOB_CONCURRENCY), and the backlog per instance scaling aims at.'),
+    visibilityTimeoutSeconds: whole('visibilityTimeoutSeconds', 30, MAX_VISIBILITY_TIMEOUT_SECONDS, FLEET_DEFAULTS.VISIBILITY_TIMEOUT_SECONDS)
+      .describe('Seconds a received job stays hidden (the fleet\'s VISIBILITY_TIMEOUT_SECONDS), on the queue and the instances alike.'),
+    maxReceiveCount: whole('maxReceiveCount', 1, 1000, 5)
+      .describe('Receives before a job message moves to the dead-letter queue.'),
     abortIncompleteUploadsAfterDays: whole(
       'abortIncompleteUploadsAfterDays',
       1,
       3650,
       Math.ceil(EDGE_DEFAULTS.UPLOAD_TTL_SECONDS / SECONDS_PER_DAY) + 1,
-    ),
-    /** Address the alarms email, once the subscription is confirmed. Optional. */
-    alarmEmail: optionalText.pipe(z.email('alarmEmail must be an email address').optional()),
-    /** EC2 key pair for SSH to fleet instances. Optional; needs sshCidr. */
-    sshKeyName: optionalText,
-    /** Network allowed to reach port 22 when sshKeyName is set, e.g. 203.0.113.0/24. */
-    sshCidr: optionalText.pipe(z.cidrv4('sshCidr must be an IPv4 CIDR such as 203.0.113.0/24').optional()),
+    ).describe('Days after which S3 aborts a multipart upload nobody completed: by default one day past the edge\'s upload-token lifetime, so no upload that could still be resumed is dropped.'),
+    alarmEmail: optionalText.pipe(z.email('alarmEmail must be an email address').optional())
+      .describe('Address the alarms email, once the subscription is confirmed. Optional.'),
+    privateSubnets: z
+      .enum(['true', 'false'], { error: 'privateSubnets must be true or false' })
+      .default('false')
+      .transform((value) => value === 'true')
+      .describe('`true`: fleet instances sit in private subnets with no public IP, reaching the internet through one NAT gateway (about 33 USD a month plus its traffic) and S3 through a gateway endpoint (free, and video traffic never crosses the NAT).'),
+    sshKeyName: optionalText.describe('EC2 key pair for SSH to fleet instances. Optional; needs sshCidr.'),
+    sshCidr: optionalText.pipe(z.cidrv4('sshCidr must be an IPv4 CIDR such as 203.0.113.0/24').optional())
+      .describe('Network allowed to reach port 22 when sshKeyName is set, e.g. 203.0.113.0/24.'),
   })
   .refine((s) => s.maxInstances >= s.minInstances, { message: 'maxInstances must be at least minInstances', path: ['maxInstances'] })
   .refine((s) => (s.sshKeyName === undefined) === (s.sshCidr === undefined), {

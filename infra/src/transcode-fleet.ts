@@ -25,6 +25,8 @@ export interface TranscodeFleetProps {
   jobQueue: sqs.IQueue;
   /** URL of the release tarball the instances install (a CloudFormation parameter). */
   releaseUrl: string;
+  /** Its SHA-256, hex: an instance installs nothing else. */
+  releaseSha256: string;
   settings: HoistSettings;
 }
 
@@ -34,6 +36,12 @@ export interface TranscodeFleetProps {
  * starts the systemd unit.
  * Instances sit in public subnets of their own VPC and accept no inbound traffic (SSH only
  * when asked for): they reach S3, SQS and the release over HTTPS, with no NAT gateway to pay for.
+ * With the privateSubnets setting they sit in private subnets instead, with no public IP,
+ * behind one NAT gateway, and reach S3 through a gateway endpoint.
+ * Either way they may open connections out on ports 443 and 80 only: HTTPS to S3, SQS, the
+ * release and NodeSource, and HTTP to Debian's mirrors, whose packages apt checks by signature.
+ * The instance metadata service, the VPC's DNS resolver and Amazon Time Sync are link-local or
+ * VPC services that security groups do not filter.
  */
 export class TranscodeFleet extends Construct {
   readonly group: autoscaling.AutoScalingGroup;
@@ -43,19 +51,28 @@ export class TranscodeFleet extends Construct {
   constructor(scope: Construct, id: string, props: TranscodeFleetProps) {
     super(scope, id);
     const { settings } = props;
+    const fleetSubnets = settings.privateSubnets ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PUBLIC;
     const vpc = new ec2.Vpc(this, 'Network', {
       maxAzs: 2,
-      natGateways: 0,
-      subnetConfiguration: [{ name: 'fleet', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 }],
+      natGateways: settings.privateSubnets ? 1 : 0,
+      subnetConfiguration: settings.privateSubnets
+        ? [
+            { name: 'nat', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+            { name: 'fleet', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 24 },
+          ]
+        : [{ name: 'fleet', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 }],
+      ...(settings.privateSubnets ? { gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } } } : {}),
       // Locking the unused default security group takes a CDK custom-resource Lambda with its
       // own broad role; nothing here uses that group, so it is left as AWS creates it.
       restrictDefaultSecurityGroup: false,
     });
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc,
-      description: 'Hoist fleet: no inbound; outbound to S3, SQS, package mirrors and the release',
-      allowAllOutbound: true,
+      description: 'Hoist fleet: no inbound; outbound HTTPS (S3, SQS, the release, NodeSource) and HTTP (Debian mirrors) only',
+      allowAllOutbound: false,
     });
+    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS: S3, SQS, the release, NodeSource');
+    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP: Debian mirrors (apt checks signatures)');
     if (settings.sshKeyName !== undefined && settings.sshCidr !== undefined) {
       this.securityGroup.addIngressRule(ec2.Peer.ipv4(settings.sshCidr), ec2.Port.tcp(22), 'SSH from the operators network');
     }
@@ -65,6 +82,7 @@ export class TranscodeFleet extends Construct {
       machineImage: ec2.MachineImage.fromSsmParameter(FLEET_IMAGE_PARAMETER, { os: ec2.OperatingSystemType.LINUX }),
       userData: fleetUserData({
         HOIST_RELEASE_URL: props.releaseUrl,
+        HOIST_RELEASE_SHA256: props.releaseSha256,
         JOB_QUEUE_URL: props.jobQueue.queueUrl,
         S3_BUCKET: props.bucket.bucketName,
         AWS_REGION: Aws.REGION,
@@ -74,7 +92,7 @@ export class TranscodeFleet extends Construct {
       }),
       role: this.role.role,
       securityGroup: this.securityGroup,
-      associatePublicIpAddress: true,
+      associatePublicIpAddress: !settings.privateSubnets,
       // The metadata service answers only a session token's holder (IMDSv2), and its PUT for
       // that token reaches no further than this instance's own network stack (hop limit 1): a
       // container or anything forwarding requests for a process cannot obtain one.
@@ -96,7 +114,7 @@ export class TranscodeFleet extends Construct {
     });
     this.group = new autoscaling.AutoScalingGroup(this, 'Group', {
       vpc,
-      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      vpcSubnets: { subnetType: fleetSubnets },
       launchTemplate,
       minCapacity: settings.minInstances,
       maxCapacity: settings.maxInstances,

@@ -136,6 +136,13 @@ describe('the Hoist stack', () => {
     expect(text.startsWith('#!/bin/bash\n')).toBe(true);
     expect(text).toContain(script.slice(script.indexOf('\n') + 1));
     expect(text).toContain("export HOIST_RELEASE_URL='{Ref ReleaseUrl}'");
+    expect(text).toContain("export HOIST_RELEASE_SHA256='{Ref ReleaseSha256}'");
+    // The download is checked against that SHA-256 before anything is unpacked.
+    const check = text.indexOf('sha256sum --check');
+    expect(check).toBeGreaterThan(text.indexOf('curl -fsSL "$HOIST_RELEASE_URL"'));
+    expect(check).toBeLessThan(text.indexOf('tar -xzf'));
+    const parameters = template.toJSON()['Parameters'] as Record<string, { AllowedPattern?: string }>;
+    expect(parameters['ReleaseSha256']?.AllowedPattern).toBe('^[0-9a-f]{64}$');
     expect(text).toMatch(/export JOB_QUEUE_URL='\{Ref JobsJobQueue[^}]+\}'/);
     expect(text).toMatch(/export S3_BUCKET='\{Ref UploadsBucket[^}]+\}'/);
     expect(text).toContain("export AWS_REGION='{Ref AWS::Region}'");
@@ -160,7 +167,8 @@ describe('the Hoist stack', () => {
     expect(check).toBeLessThan(text.indexOf('curl -fsSL "$HOIST_RELEASE_URL"'));
     expect(text).not.toMatch(/nodejs20|node-20/);
     const unit = readFileSync(new URL('../../worker-fleet/deploy/hoist-fleet.service', import.meta.url), 'utf8');
-    expect(unit).toMatch(/^ExecStart=\/usr\/bin\/node /m);
+    // The compiled release, with no TypeScript loader.
+    expect(unit).toMatch(/^ExecStart=\/usr\/bin\/node fleet\/main\.mjs$/m);
   });
 
   it("boots Debian 13 and runs Debian's maintained ffmpeg, in production mode, never the npm build", () => {
@@ -194,6 +202,33 @@ describe('the Hoist stack', () => {
       }),
     });
     template.hasResourceProperties('AWS::EC2::SecurityGroup', { SecurityGroupIngress: Match.absent() });
+  });
+
+  it('lets instances out on HTTPS and HTTP only, and gives them a public IP only in public subnets', () => {
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      SecurityGroupEgress: [
+        Match.objectLike({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 }),
+        Match.objectLike({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 80, ToPort: 80 }),
+      ],
+    });
+    expect(JSON.stringify(template.toJSON())).not.toContain('"IpProtocol":"-1"');
+    const launchData = (t: typeof template) =>
+      (Object.values(resourcesOfType(t, 'AWS::EC2::LaunchTemplate'))[0]!.Properties!['LaunchTemplateData'] as { NetworkInterfaces?: Array<{ AssociatePublicIpAddress?: boolean }> });
+    expect(launchData(template).NetworkInterfaces?.[0]?.AssociatePublicIpAddress).toBe(true);
+    expect(Object.keys(resourcesOfType(template, 'AWS::EC2::NatGateway'))).toHaveLength(0);
+
+    const privately = buildHoistStack({ allowedOrigins: 'https://app.example.com', privateSubnets: 'true' });
+    try {
+      expect(launchData(privately.template).NetworkInterfaces?.[0]?.AssociatePublicIpAddress ?? false).toBe(false);
+      expect(Object.keys(resourcesOfType(privately.template, 'AWS::EC2::NatGateway'))).toHaveLength(1);
+      privately.template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway' });
+      const [group] = Object.values(resourcesOfType(privately.template, 'AWS::AutoScaling::AutoScalingGroup'));
+      const subnets = JSON.stringify(group!.Properties!['VPCZoneIdentifier']);
+      expect(subnets).toMatch(/fleetSubnet/);
+      expect(subnets).not.toMatch(/natSubnet/);
+    } finally {
+      privately.cleanup();
+    }
   });
 
   it("tells the fleet the queue's maxReceiveCount, and runs it bounded and sandboxed with its scratch folder in its private /var/tmp", () => {

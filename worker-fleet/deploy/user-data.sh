@@ -1,11 +1,13 @@
 #!/bin/bash
 # Autoscaling-group user data for a fleet instance (Debian 13, as infra/ launches, or Debian 12):
 # installs Node 24, Debian's ffmpeg and the fleet, writes its settings, and starts it under
-# systemd. Expects the launch template to set HOIST_RELEASE_URL (a tarball of this repository's
-# main branch with node_modules, built by CI), JOB_QUEUE_URL, S3_BUCKET and AWS_REGION.
+# systemd. Expects the launch template to set HOIST_RELEASE_URL and HOIST_RELEASE_SHA256 (the
+# compiled release, dist/hoist-fleet.tar.gz from `npm run build:release`, and its SHA-256),
+# JOB_QUEUE_URL, S3_BUCKET and AWS_REGION.
 set -euo pipefail
 
 : "${HOIST_RELEASE_URL:?set in the launch template}"
+: "${HOIST_RELEASE_SHA256:?set in the launch template}"
 : "${JOB_QUEUE_URL:?set in the launch template}"
 : "${S3_BUCKET:?set in the launch template}"
 : "${AWS_REGION:?set in the launch template}"
@@ -45,8 +47,15 @@ FFPROBE_PATH=/usr/bin/ffprobe
 id hoist >/dev/null 2>&1 || useradd --system --home /opt/hoist --shell /usr/sbin/nologin hoist
 # Scratch space (TEMP_DIR) is the service's private /var/tmp, created by systemd and the fleet.
 mkdir -p /opt/hoist /etc/hoist
-curl -fsSL "$HOIST_RELEASE_URL" | tar -xz -C /opt/hoist \
-  || { echo "could not install the release from HOIST_RELEASE_URL=${HOIST_RELEASE_URL}" >&2; exit 1; }
+# The tarball is checked before anything in it is unpacked: a release that is not the one the
+# stack was deployed with (a replaced file at the URL, a truncated download) installs nothing.
+release=$(mktemp)
+curl -fsSL "$HOIST_RELEASE_URL" -o "$release" \
+  || { echo "could not download the release from HOIST_RELEASE_URL=${HOIST_RELEASE_URL}" >&2; exit 1; }
+echo "${HOIST_RELEASE_SHA256}  ${release}" | sha256sum --check --quiet - \
+  || { echo "the release at ${HOIST_RELEASE_URL} is not the one deployed: its SHA-256 is $(sha256sum "$release" | cut -d' ' -f1), not ${HOIST_RELEASE_SHA256}" >&2; exit 1; }
+tar -xzf "$release" -C /opt/hoist
+rm -f "$release"
 chown -R hoist:hoist /opt/hoist
 
 cat > /etc/hoist/fleet.env <<ENV
@@ -67,7 +76,7 @@ done
 chmod 640 /etc/hoist/fleet.env
 chgrp hoist /etc/hoist/fleet.env
 
-install -m 644 /opt/hoist/worker-fleet/deploy/hoist-fleet.service /etc/systemd/system/hoist-fleet.service
+install -m 644 /opt/hoist/hoist-fleet.service /etc/systemd/system/hoist-fleet.service
 # The fleet may use all but a tenth of the cores (CPUQuota counts in one core's percent).
 mkdir -p /etc/systemd/system/hoist-fleet.service.d
 printf '[Service]\nCPUQuota=%s%%\n' "$(( $(nproc) * 90 ))" > /etc/systemd/system/hoist-fleet.service.d/cpu.conf

@@ -1,6 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -13,6 +15,7 @@ import { S3_EMULATOR_CREDENTIALS, startS3Emulator, type S3Emulator } from '../..
 import { REPO_ROOT } from '../../dev/stack.js';
 import type { SqsEmulator } from '../../dev/sqs-emulator.js';
 import { makeTestClip } from '../../tests/support/clips.js';
+import { resolveFfmpegBinaries } from '../src/transcode/ffmpeg-binaries.js';
 import { startSqsFixture, type SqsFixture } from './sqs-fixture.js';
 
 let dir: string;
@@ -31,8 +34,26 @@ interface Fleet {
   exited: Promise<number | null>;
 }
 
+// The fleet as its instances run it: the compiled release (npm run build:release), its tarball
+// checked against its SHA-256 and unpacked, as the user-data does, and started with plain node.
+let release: string;
+const binaries = resolveFfmpegBinaries();
+
+async function unpackRelease(): Promise<string> {
+  const tsx = createRequire(import.meta.url).resolve('tsx');
+  await promisify(execFile)(process.execPath, ['--import', `file://${tsx}`, join(REPO_ROOT, 'worker-fleet/scripts/build-release.ts')]);
+  const tarball = join(REPO_ROOT, 'dist/hoist-fleet.tar.gz');
+  const [expected] = (await readFile(`${tarball}.sha256`, 'utf8')).split(' ');
+  expect(createHash('sha256').update(await readFile(tarball)).digest('hex')).toBe(expected);
+  const target = join(dir, 'opt-hoist');
+  await mkdir(target);
+  await promisify(execFile)('tar', ['-xzf', tarball, '-C', target]);
+  return target;
+}
+
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hoist-fleet-process-'));
+  release = await unpackRelease();
   s3Emulator = await startS3Emulator({ port: await freePort(), directory: join(dir, 's3'), bucket: 'hoist' });
   s3 = new S3Client({ endpoint: s3Emulator.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: S3_EMULATOR_CREDENTIALS });
   // Long enough that a signal lands mid-encode.
@@ -68,11 +89,15 @@ afterAll(async () => {
 });
 
 async function startFleet(env: Record<string, string> = {}): Promise<Fleet> {
-  const tsx = createRequire(import.meta.url).resolve('tsx');
   const healthPort = await freePort();
-  const child = spawn(process.execPath, ['--import', `file://${tsx}`, join(REPO_ROOT, 'worker-fleet/src/fleet/main.ts')], {
+  // As the systemd unit starts it: no TypeScript loader, the release as the working folder.
+  const child = spawn(process.execPath, [join(release, 'fleet/main.mjs')], {
+    cwd: release,
     env: {
       ...process.env,
+      // The release carries no ffmpeg of its own: the binaries are named, as the user-data names Debian's.
+      FFMPEG_PATH: binaries.ffmpeg,
+      FFPROBE_PATH: binaries.ffprobe,
       JOB_QUEUE_URL: sqsEmulator.queueUrl,
       SQS_ENDPOINT: sqsEmulator.endpoint,
       S3_BUCKET: 'hoist',

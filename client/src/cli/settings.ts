@@ -1,5 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
+import { z } from 'zod';
+
+/** The CLI's environment (docs/settings.md is generated from this); flags win over it. */
+export const CliEnv = z.object({
+  HOIST_ENDPOINT: z.string().optional().describe('The edge API\'s base URL, when --endpoint is not given.'),
+  HOIST_TOKEN: z.string().optional().describe('The bearer token (a JWT), when --token is not given.'),
+  HOIST_DATA_DIR: z.string().default('.data')
+    .describe('Where the CLI looks for the local stack file (stack.json) when neither is given; it is used only when its endpoint is a loopback address.'),
+});
 
 export interface CliSettings {
   endpoint: string;
@@ -26,14 +35,15 @@ export async function resolveSettings(
   env: NodeJS.ProcessEnv,
   cwd: string = process.cwd(),
 ): Promise<CliSettings> {
-  let endpoint = flags.endpoint || env['HOIST_ENDPOINT'] || undefined;
+  const settings = CliEnv.parse(env);
+  let endpoint = flags.endpoint || settings.HOIST_ENDPOINT || undefined;
   let endpointFrom = flags.endpoint ? '--endpoint' : 'HOIST_ENDPOINT';
-  let token = flags.token || env['HOIST_TOKEN'] || undefined;
+  let token = flags.token || settings.HOIST_TOKEN || undefined;
   let tokenFrom = flags.token ? '--token' : 'HOIST_TOKEN';
   /** Why the local stack file was not used, for the error that follows. */
   let skipped = '';
   if (!endpoint || !token) {
-    const stackFile = resolve(cwd, env['HOIST_DATA_DIR'] || '.data', 'stack.json');
+    const stackFile = resolve(cwd, settings.HOIST_DATA_DIR || '.data', 'stack.json');
     const shown = shownPath(cwd, stackFile);
     const stack = await readStackFile(stackFile);
     if (stack?.apiUrl && !isLoopbackUrl(stack.apiUrl)) {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AbortUploadInput } from '@hoist/shared';
 import { S3RequestError } from '../s3/s3-error.js';
 import { authedProcedure } from '../trpc.js';
-import { claimsFor, toTrpcError } from './upload-errors.js';
+import { claimsFor } from './upload-claims.js';
 import { endSingleUploadRecord, uploadEnded, type UploadEnd } from './upload-state.js';
 
 const alreadyEnded = (ended: UploadEnd) =>
@@ -26,26 +26,19 @@ export const abortUpload = authedProcedure
     if (claims.mode === 'single') {
       const ended = await uploadEnded(ctx, claims);
       if (ended) throw alreadyEnded(ended);
-      try {
-        // The file first, the record last: an abort that fails halfway finds the upload still
-        // open when it is asked again, not taken for a completed one.
-        await ctx.bucket.deleteObject(claims.key);
-        await endSingleUploadRecord(ctx, claims);
-      } catch (error) {
-        throw toTrpcError(error);
-      }
+      // The file first, the record last: an abort that fails halfway finds the upload still
+      // open when it is asked again, not taken for a completed one.
+      await ctx.bucket.deleteObject(claims.key);
+      await endSingleUploadRecord(ctx, claims);
       return { aborted: true as const };
     }
     try {
       await ctx.bucket.abortMultipartUpload(claims.key, claims.uploadId);
     } catch (error) {
       if (error instanceof S3RequestError && error.code === 'NoSuchUpload') {
-        const stored = await ctx.bucket.headObject(claims.key).catch((headError: unknown) => {
-          throw toTrpcError(headError);
-        });
-        throw alreadyEnded(stored ? 'completed' : 'aborted');
+        throw alreadyEnded((await ctx.bucket.headObject(claims.key)) ? 'completed' : 'aborted');
       }
-      throw toTrpcError(error);
+      throw error;
     }
     return { aborted: true as const };
   });

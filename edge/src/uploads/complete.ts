@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { CompleteUploadInput, CompleteUploadOutput, type CompletedPart } from '@hoist/shared';
 import { authedProcedure } from '../trpc.js';
-import { claimsFor, toTrpcError } from './upload-errors.js';
+import { claimsFor } from './upload-claims.js';
 import { endSingleUploadRecord, uploadEnded } from './upload-state.js';
 
 /** Explains what is wrong with a part list, or returns `null` when it is every part once, in order. */
@@ -35,32 +35,28 @@ export const completeUpload = authedProcedure
     if (claims.checksum && input.parts.some((part) => !part.checksum)) {
       throw new TRPCError({ code: 'BAD_REQUEST', message: `every part needs its ${claims.checksum} checksum: the upload was created with one` });
     }
-    try {
-      // A single PUT is already an object; completing it means confirming what S3 stored.
-      const etag =
-        claims.mode === 'single'
-          ? ''
-          : await ctx.bucket.completeMultipartUpload(claims.key, claims.uploadId, input.parts, claims.checksum);
-      const stored = await ctx.bucket.headObject(claims.key);
-      if (!stored && claims.mode === 'single') {
-        if ((await uploadEnded(ctx, claims)) === 'aborted') {
-          throw new TRPCError({ code: 'NOT_FOUND', message: 'this upload was aborted: there is nothing to complete' });
-        }
-        throw new TRPCError({ code: 'BAD_REQUEST', message: 'nothing was stored: PUT the file to its signed URL first' });
+    // A single PUT is already an object; completing it means confirming what S3 stored.
+    const etag =
+      claims.mode === 'single'
+        ? ''
+        : await ctx.bucket.completeMultipartUpload(claims.key, claims.uploadId, input.parts, claims.checksum);
+    const stored = await ctx.bucket.headObject(claims.key);
+    if (!stored && claims.mode === 'single') {
+      if ((await uploadEnded(ctx, claims)) === 'aborted') {
+        throw new TRPCError({ code: 'NOT_FOUND', message: 'this upload was aborted: there is nothing to complete' });
       }
-      if (!stored || stored.size !== claims.size) {
-        await ctx.bucket.deleteObject(claims.key);
-        if (claims.mode === 'single') await endSingleUploadRecord(ctx, claims);
-        throw new TRPCError({
-          code: 'BAD_REQUEST',
-          message: `stored size ${stored?.size ?? 0} differs from the declared ${claims.size} bytes; the object was deleted`,
-        });
-      }
-      // The upload has ended: its token signs no more PUTs that would store the file again. A
-      // complete repeated (its answer lost) finds the record ended and answers the same.
-      if (claims.mode === 'single') await endSingleUploadRecord(ctx, claims);
-      return { videoId: claims.videoId, size: stored.size, etag: etag || stored.etag };
-    } catch (error) {
-      throw toTrpcError(error);
+      throw new TRPCError({ code: 'BAD_REQUEST', message: 'nothing was stored: PUT the file to its signed URL first' });
     }
+    if (!stored || stored.size !== claims.size) {
+      await ctx.bucket.deleteObject(claims.key);
+      if (claims.mode === 'single') await endSingleUploadRecord(ctx, claims);
+      throw new TRPCError({
+        code: 'BAD_REQUEST',
+        message: `stored size ${stored?.size ?? 0} differs from the declared ${claims.size} bytes; the object was deleted`,
+      });
+    }
+    // The upload has ended: its token signs no more PUTs that would store the file again. A
+    // complete repeated (its answer lost) finds the record ended and answers the same.
+    if (claims.mode === 'single') await endSingleUploadRecord(ctx, claims);
+    return { videoId: claims.videoId, size: stored.size, etag: etag || stored.etag };
   });

@@ -2,7 +2,6 @@ import { TRPCError } from '@trpc/server';
 import { CreateUploadInput, CreateUploadOutput, contentTypeAllowed, newVideoId, planParts, sourceKey } from '@hoist/shared';
 import { signUploadToken } from '../auth/upload-token.js';
 import { authedProcedure } from '../trpc.js';
-import { toTrpcError } from './upload-errors.js';
 
 /**
  * Starts an upload under the caller's prefix and hands back a token that binds it. A file
@@ -30,11 +29,7 @@ export const createUpload = authedProcedure
     const mode = plan.partCount === 1 ? 'single' : 'multipart';
     // A single PUT opens one too, though it never gets a part: while it is open the upload is,
     // and complete or abort ends it, so an ended upload's token signs nothing (upload-state.ts).
-    const uploadId = await ctx.bucket
-      .createMultipartUpload(key, input.contentType, mode === 'multipart' ? input.checksum : undefined)
-      .catch((error: unknown) => {
-        throw toTrpcError(error);
-      });
+    const uploadId = await ctx.bucket.createMultipartUpload(key, input.contentType, mode === 'multipart' ? input.checksum : undefined);
     const exp = Math.floor(ctx.now().getTime() / 1000) + ctx.config.UPLOAD_TTL_SECONDS;
     const uploadToken = await signUploadToken(
       {

@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { ListPartsInput, ListPartsOutput } from '@hoist/shared';
 import { authedProcedure } from '../trpc.js';
-import { claimsFor, toTrpcError } from './upload-errors.js';
+import { claimsFor } from './upload-claims.js';
 import { uploadEnded } from './upload-state.js';
 
 /**
@@ -13,19 +13,15 @@ export const listParts = authedProcedure
   .output(ListPartsOutput)
   .query(async ({ ctx, input }) => {
     const claims = await claimsFor(ctx, input.uploadToken);
-    try {
-      if (claims.mode === 'single') {
-        const stored = await ctx.bucket.headObject(claims.key);
-        if (stored) return { parts: [{ partNumber: 1, etag: stored.etag, size: stored.size }] };
-        // As an aborted multipart upload answers NoSuchUpload, so that a resume starts afresh
-        // instead of asking for URLs that will not be signed.
-        if ((await uploadEnded(ctx, claims)) === 'aborted') {
-          throw new TRPCError({ code: 'NOT_FOUND', message: 'this upload was aborted: S3 holds nothing of it' });
-        }
-        return { parts: [] };
+    if (claims.mode === 'single') {
+      const stored = await ctx.bucket.headObject(claims.key);
+      if (stored) return { parts: [{ partNumber: 1, etag: stored.etag, size: stored.size }] };
+      // As an aborted multipart upload answers NoSuchUpload, so that a resume starts afresh
+      // instead of asking for URLs that will not be signed.
+      if ((await uploadEnded(ctx, claims)) === 'aborted') {
+        throw new TRPCError({ code: 'NOT_FOUND', message: 'this upload was aborted: S3 holds nothing of it' });
       }
-      return { parts: await ctx.bucket.listParts(claims.key, claims.uploadId) };
-    } catch (error) {
-      throw toTrpcError(error);
+      return { parts: [] };
     }
+    return { parts: await ctx.bucket.listParts(claims.key, claims.uploadId) };
   });

@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { SignPartsInput, SignPartsOutput, partRange } from '@hoist/shared';
 import { authedProcedure } from '../trpc.js';
-import { claimsFor } from './upload-errors.js';
+import { claimsFor } from './upload-claims.js';
 import { requireOpenUpload } from './upload-state.js';
 
 /** `YYYYMMDDTHHMMSSZ`, the form SigV4 signs with. */

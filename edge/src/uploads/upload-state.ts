@@ -2,7 +2,6 @@ import { TRPCError } from '@trpc/server';
 import { S3RequestError } from '../s3/s3-error.js';
 import type { UploadClaims } from '../auth/upload-token.js';
 import type { EdgeContext } from '../trpc.js';
-import { toTrpcError } from './upload-errors.js';
 
 export type UploadEnd = 'completed' | 'aborted';
 
@@ -16,12 +15,8 @@ export type UploadEnd = 'completed' | 'aborted';
 export async function uploadEnded(ctx: EdgeContext, claims: UploadClaims): Promise<UploadEnd | null> {
   // Single-PUT tokens from before uploads kept a record carry no upload id: nothing to go by.
   if (claims.uploadId === '') return null;
-  try {
-    if (await ctx.bucket.multipartUploadIsOpen(claims.key, claims.uploadId)) return null;
-    return (await ctx.bucket.headObject(claims.key)) ? 'completed' : 'aborted';
-  } catch (error) {
-    throw toTrpcError(error);
-  }
+  if (await ctx.bucket.multipartUploadIsOpen(claims.key, claims.uploadId)) return null;
+  return (await ctx.bucket.headObject(claims.key)) ? 'completed' : 'aborted';
 }
 
 /** Refuses to go on with an upload that has ended, saying how it ended. */

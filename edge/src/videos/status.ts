@@ -1,7 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { UPLOADS_PREFIX, VideoStatusDocument, VideoStatusInput, VideoStatusOutput, outputKeys } from '@hoist/shared';
 import { authedProcedure, router } from '../trpc.js';
-import { toTrpcError } from '../uploads/upload-errors.js';
 import { playbackUrls } from './playback-urls.js';
 
 /**
@@ -14,15 +13,10 @@ export const videoStatus = authedProcedure
   .query(async ({ ctx, input }) => {
     const { videoId } = input;
     const notFound = () => new TRPCError({ code: 'NOT_FOUND', message: `no finished upload with videoId ${videoId}` });
-    let raw: unknown;
-    try {
-      raw = await ctx.bucket.getJson(outputKeys.status(videoId));
-      if (raw === null) {
-        if (!(await ctx.bucket.hasObjectUnder(`${UPLOADS_PREFIX}${ctx.owner}/${videoId}/`))) throw notFound();
-        return { videoId, state: 'queued' as const, progress: 0, renditions: [] };
-      }
-    } catch (error) {
-      throw toTrpcError(error);
+    const raw = await ctx.bucket.getJson(outputKeys.status(videoId));
+    if (raw === null) {
+      if (!(await ctx.bucket.hasObjectUnder(`${UPLOADS_PREFIX}${ctx.owner}/${videoId}/`))) throw notFound();
+      return { videoId, state: 'queued' as const, progress: 0, renditions: [] };
     }
     const parsed = VideoStatusDocument.safeParse(raw);
     if (!parsed.success) {

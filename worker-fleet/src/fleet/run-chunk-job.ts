@@ -1,6 +1,6 @@
 import { planUnits, unitName, type ChunkJob } from '@hoist/shared';
 import { ProcessingStore } from './processing-store.js';
-import { settleFailure } from './run-transcode-job.js';
+import { settleFailure } from './settle-failure.js';
 import { StatusReporter } from './status-reporter.js';
 import { currentStatus, deliveredNow, finalizeIfComplete, runUnit, type JobContext, type JobOutcome, type VideoJobDeps } from './unit-runner.js';
 

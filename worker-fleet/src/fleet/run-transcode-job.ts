@@ -4,9 +4,10 @@ import { probeTimeoutMs } from '../media/media-limits.js';
 import { chooseLadder } from '../transcode/ladder.js';
 import { UnusableMediaError, probeSource, type SourceInfo } from '../transcode/probe.js';
 import { KEYFRAME_SECONDS, SEGMENT_SECONDS, planChunks } from './chunk-planner.js';
-import { failureDetail, toJobError, JobError } from './job-errors.js';
 import { LadderPublisher } from './ladder-publisher.js';
 import { ProcessingStore } from './processing-store.js';
+import { runSiblings } from './run-siblings.js';
+import { settleFailure } from './settle-failure.js';
 import { StatusReporter } from './status-reporter.js';
 import { PROGRESS, currentStatus, deliveredNow, finalizeIfComplete, runUnit, type JobContext, type JobOutcome, type VideoJobDeps } from './unit-runner.js';
 
@@ -94,44 +95,6 @@ export async function runTranscodeJob(job: TranscodeJob, deps: VideoJobDeps, con
   } catch (error) {
     return settleFailure(error, job, deps, status, context);
   }
-}
-
-/**
- * Ends a job that threw: stopped from outside (shutdown, the message lost or out of time) goes
- * back to the consumer; a deterministic failure fails the video (once: a status already final
- * stays as it is); anything else is retried.
- */
-export async function settleFailure(error: unknown, job: TranscodeJob | ChunkJob, deps: VideoJobDeps, status: StatusReporter, context: JobContext): Promise<JobOutcome> {
-  if (context.signal?.aborted) throw new JobError(`job for ${job.videoId} stopped`, job.videoId, true, { cause: context.signal.reason });
-  const jobError = toJobError(error, job.videoId);
-  if (jobError.retryable) throw jobError;
-  await status.set({ state: 'failed', error: jobError.message });
-  deps.logger.warn('job failed', { videoId: job.videoId, reason: jobError.message, detail: failureDetail(error) });
-  return 'failed';
-}
-
-/**
- * Runs units side by side; the first to fail stops the others at once (their ffmpeg killed, not
- * waited for), since the video's outcome is decided, and its error is thrown once all stopped.
- */
-async function runSiblings(runs: ReadonlyArray<(signal: AbortSignal) => Promise<void>>, outer?: AbortSignal): Promise<void> {
-  const siblings = new AbortController();
-  const onAbort = () => siblings.abort(outer?.reason);
-  outer?.addEventListener('abort', onAbort, { once: true });
-  let first: { error: unknown } | undefined;
-  try {
-    await Promise.allSettled(
-      runs.map((run) =>
-        run(siblings.signal).catch((error: unknown) => {
-          first ??= { error };
-          siblings.abort(error);
-        }),
-      ),
-    );
-  } finally {
-    outer?.removeEventListener('abort', onAbort);
-  }
-  if (first) throw first.error;
 }
 
 /** The media gate, on the source where it is stored: nothing of it is downloaded to the disk. */

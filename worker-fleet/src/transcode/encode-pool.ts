@@ -16,11 +16,16 @@ export interface RunEncodeOptions {
   signal?: AbortSignal;
 }
 
-// The task file is TypeScript. Threads inherit the process's loader flags when it was started
-// through tsx; when it was not (a test runner, say), the loader is added for the threads alone.
+// Run from source, the task file is TypeScript beside this one; in the compiled release
+// (worker-fleet/scripts/build-release.ts) it is a bundle beside the fleet's own.
+const RUNS_FROM_SOURCE = import.meta.url.endsWith('.ts');
+const TASK_FILE = new URL(RUNS_FROM_SOURCE ? './encode-task.ts' : './encode-task.mjs', import.meta.url).href;
+
+// From source, threads inherit the process's loader flags when it was started through tsx;
+// when it was not (a test runner, say), the loader is added for the threads alone.
 function threadExecArgv(): string[] {
   const hasLoader = process.execArgv.some((arg) => arg.includes('tsx'));
-  if (hasLoader) return process.execArgv;
+  if (!RUNS_FROM_SOURCE || hasLoader) return process.execArgv;
   const loader = createRequire(import.meta.url).resolve('tsx');
   return [...process.execArgv, '--import', `file://${loader}`];
 }
@@ -35,7 +40,7 @@ export class EncodePool {
   constructor(options: EncodePoolOptions = {}) {
     const threads = options.threads ?? 2;
     this.#piscina = new Piscina({
-      filename: new URL('./encode-task.ts', import.meta.url).href,
+      filename: TASK_FILE,
       minThreads: threads,
       maxThreads: threads,
       // Each thread spends its time waiting on ffmpeg, so one task per thread is right.
