@@ -203,6 +203,14 @@ export class Upload {
       while (prepared && !this.#halt.signal.aborted) {
         const part = await prepared;
         prepared = undefined;
+        // A source that sends slices of its file (a browser's) read the bytes for the hash
+        // alone: they go now, and the next part is read, hashed and signed while this one is
+        // on the wire, still one part's bytes in memory per slot.
+        if (source.slice) {
+          if (part.body) source.release?.(part.body);
+          part.body = undefined;
+          if (next < todo.length && !this.#halt.signal.aborted) prepared = prepare(todo[next++]!);
+        }
         // Once S3 has every byte of this part, the next one is read, hashed and signed while
         // S3 stores this one. The buffer is let go first, so memory stays at one part per slot.
         const sendingDone = sendPart(part, partSending, (sent) => {

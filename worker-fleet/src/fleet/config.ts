@@ -8,12 +8,17 @@ import { parseReleaseSetting } from '../transcode/ffmpeg-version.js';
 import { DEFAULT_DISK_HEADROOM_FACTOR } from './scratch-space.js';
 import { DEFAULT_CHUNK_SECONDS, SEGMENT_SECONDS } from './chunk-planner.js';
 
+/** A whole number, at least 1. */
 const count = (name: string, fallback: number) =>
   z.coerce
     .number({ error: `${name} must be a number` })
     .int(`${name} must be a whole number`)
     .min(1, `${name} must be at least 1`)
     .default(fallback);
+
+/** A number above 0, whole or not. */
+const positive = (name: string, fallback: number) =>
+  z.coerce.number({ error: `${name} must be a number` }).positive(`${name} must be above 0`).default(fallback);
 
 /** Defaults the infrastructure sizes itself by (scaling target, queue visibility timeout). */
 export const FLEET_DEFAULTS = {
@@ -88,10 +93,7 @@ export const FleetEnv = z.object({
   // Bounds of every ffmpeg run on a source (renditions and poster; why each default: transcode/ffmpeg-bounds.ts).
   FFMPEG_TIMEOUT_FLOOR_SECONDS: count('FFMPEG_TIMEOUT_FLOOR_SECONDS', DEFAULT_FFMPEG_LIMITS.timeoutFloorSeconds)
     .describe('Seconds each rendition\'s ffmpeg gets whatever the source\'s length.'),
-  FFMPEG_TIMEOUT_PER_SOURCE_SECOND: z.coerce
-    .number({ error: 'FFMPEG_TIMEOUT_PER_SOURCE_SECOND must be a number' })
-    .positive('FFMPEG_TIMEOUT_PER_SOURCE_SECOND must be above 0')
-    .default(DEFAULT_FFMPEG_LIMITS.timeoutPerSourceSecond)
+  FFMPEG_TIMEOUT_PER_SOURCE_SECOND: positive('FFMPEG_TIMEOUT_PER_SOURCE_SECOND', DEFAULT_FFMPEG_LIMITS.timeoutPerSourceSecond)
     .describe('Seconds each rendition\'s ffmpeg gets per second of source, on top of the floor.'),
   FFMPEG_MEMORY_MIB: count('FFMPEG_MEMORY_MIB', DEFAULT_FFMPEG_LIMITS.memoryBytes / 1024 ** 2)
     .describe('Address-space ceiling of each ffmpeg process, in MiB.'),
@@ -110,10 +112,7 @@ export const FleetEnv = z.object({
   MAX_FRAME_PIXELS: count('MAX_FRAME_PIXELS', DEFAULT_MEDIA_LIMITS.maxPixels).pipe(
     z.number().max(2 ** 31 - 1, 'MAX_FRAME_PIXELS must be at most 2147483647'),
   ).describe('Most pixels in one frame.'),
-  MAX_FRAME_RATE: z.coerce
-    .number({ error: 'MAX_FRAME_RATE must be a number' })
-    .positive('MAX_FRAME_RATE must be above 0')
-    .default(DEFAULT_MEDIA_LIMITS.maxFrameRate).describe('Highest frame rate accepted, frames per second.'),
+  MAX_FRAME_RATE: positive('MAX_FRAME_RATE', DEFAULT_MEDIA_LIMITS.maxFrameRate).describe('Highest frame rate accepted, frames per second.'),
   MAX_STREAMS: count('MAX_STREAMS', DEFAULT_MEDIA_LIMITS.maxStreams)
     .describe('Most streams (video, audio, subtitles, data) in one file.'),
 });
