@@ -78,7 +78,7 @@ export const splitBenchmark: Benchmark = {
         const sqs = new SQSClient({ endpoint: sqsEmulator.endpoint, region: 'us-east-1', credentials: SQS_EMULATOR_CREDENTIALS });
         const entries: LogEntry[] = [];
         /** When (performance.now()) a process logged the job `ready`. */
-        const logTimes = new Map<'ready', number>();
+        let readyLoggedAt: number | undefined;
         const processes: { fleet: ManagedProcess; lines: string[] }[] = [];
         try {
           for (const [i, spec] of fleets.entries()) {
@@ -99,7 +99,7 @@ export const splitBenchmark: Benchmark = {
                 const entry = parseLogLine(line);
                 if (!entry) return;
                 entries.push(entry);
-                if (entry.message === 'job finished' && entry['outcome'] === 'ready' && !logTimes.has('ready')) logTimes.set('ready', performance.now());
+                if (entry.message === 'job finished' && entry['outcome'] === 'ready') readyLoggedAt ??= performance.now();
               },
             });
             processes.push({ fleet, lines });
@@ -126,7 +126,7 @@ export const splitBenchmark: Benchmark = {
           let readyAt: number | undefined;
           let lastRead = started;
           for (;;) {
-            readyAt ??= logTimes.get('ready');
+            readyAt ??= readyLoggedAt;
             if (readyAt !== undefined || performance.now() - lastRead > 5000) {
               lastRead = performance.now();
               const state = await readState(s3, outputKeys.status(videoId));
