@@ -96,8 +96,8 @@ export const uploadBenchmark: Benchmark = {
       notes: [
         'each upload runs in a fresh Node process, so its CPU time and peak RSS are its own; time and CPU count only the upload itself, from when both sides’ code is loaded (for Hoist that includes Node’s fetch, which Node loads on its first call).',
         'the S3 emulator caps both sides, so CPU per GiB and peak RSS say more than throughput.',
-        'Hoist signs each part’s SHA-256 into its URL (S3 verifies it); lib-storage signs its payload SHA-256 over plain HTTP.',
-        'the browser row: the page’s own uploader (XHR, each part sent as a slice of the file, its SHA-256 in WebAssembly), timed from the file picked to the page showing the video id, so it includes the page’s checks and its resume record; the CLI row is the Node client in its own process, on the same file.',
+        'the CLI signs each part’s SHA-256 into its URL (S3 verifies it); lib-storage signs its payload SHA-256 over plain HTTP.',
+        'the browser row: the page’s own uploader (XHR, each part sent as a slice of the file, its CRC32C in WebAssembly), timed from the file picked to the page showing the video id, so it includes the page’s checks and its resume record; the CLI row is the Node client in its own process, on the same file.',
       ],
     };
   },

@@ -9,6 +9,8 @@ export { xhrTransport } from './transport/xhr-transport.js';
 export { memoryResumeStore, type ResumeStore, type ResumeState } from './resume/resume-state.js';
 export { indexedDbResumeStore } from './browser/indexeddb-resume-store.js';
 export { uploadBlob, type UploadBlobOptions } from './browser/upload-blob.js';
+export { webCryptoSha256, type PartChecksummer } from './part-checksum.js';
+export { wasmCrc32c } from './crc32c.js';
 export { UploadError, type UploadErrorCode } from './upload-errors.js';
 export { followProcessing, type FollowProcessingOptions } from './follow-processing.js';
 export { DEFAULT_RETRY, type RetryPolicy } from './retry.js';

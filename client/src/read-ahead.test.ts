@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { MiB } from '@hoist/shared';
 import type { PartSource } from './part-source.js';
 import { ReadAhead, readPart } from './read-ahead.js';
-import { sha256 } from './sha256.js';
+import { wasmCrc32c } from './crc32c.js';
+import { webCryptoSha256 } from './part-checksum.js';
 
 /** A source over bytes in memory that records each read and each buffer handed back. */
 function recordingSource(size: number) {
@@ -25,7 +26,7 @@ function recordingSource(size: number) {
 describe('reading ahead of create', () => {
   it('reads and hashes the first parts of the plan the edge will make, each handed out once', async () => {
     const { source, reads } = recordingSource(12 * MiB);
-    const ahead = new ReadAhead(source, 4, sha256);
+    const ahead = new ReadAhead(source, 4, webCryptoSha256);
     // 12 MiB plans as 5 + 5 + 2 MiB: three parts, however many slots there are.
     expect(reads).toEqual([[0, 5 * MiB], [5 * MiB, 10 * MiB], [10 * MiB, 12 * MiB]]);
     const first = await ahead.take(1, 0, 5 * MiB);
@@ -46,13 +47,17 @@ describe('reading ahead of create', () => {
 
   it('reads nothing for a size the edge refuses', () => {
     const { source, reads } = recordingSource(0);
-    new ReadAhead(source, 4, sha256);
+    new ReadAhead(source, 4, webCryptoSha256);
     expect(reads).toEqual([]);
   });
 
-  it('fails a part clearly when a caller\'s sha256 option gives something other than a digest', async () => {
+  it('fails a part clearly when a caller\'s partChecksum option gives something other than a digest of its kind', async () => {
     const { source } = recordingSource(1024);
-    await expect(readPart(source, 0, 1024, async () => new Uint8Array(20))).rejects.toThrow('the sha256 option returned 20 bytes; a SHA-256 digest is 32 bytes');
-    await expect(readPart(source, 0, 1024, sha256)).resolves.toMatchObject({ checksum: expect.stringMatching(/^[A-Za-z0-9+/]{43}=$/) });
+    const twentyBytes = async () => new Uint8Array(20);
+    await expect(readPart(source, 0, 1024, { algorithm: 'sha256', digest: twentyBytes })).rejects.toThrow("the partChecksum option's digest returned 20 bytes; a sha256 digest is 32 bytes");
+    await expect(readPart(source, 0, 1024, { algorithm: 'crc32c', digest: twentyBytes })).rejects.toThrow("the partChecksum option's digest returned 20 bytes; a crc32c digest is 4 bytes");
+    await expect(readPart(source, 0, 1024, { algorithm: 'crc32c', digest: async () => 'abcd' as never })).rejects.toThrow("the partChecksum option's digest returned string; a crc32c digest is 4 bytes");
+    await expect(readPart(source, 0, 1024, webCryptoSha256)).resolves.toMatchObject({ checksum: expect.stringMatching(/^[A-Za-z0-9+/]{43}=$/) });
+    await expect(readPart(source, 0, 1024, wasmCrc32c)).resolves.toMatchObject({ checksum: expect.stringMatching(/^[A-Za-z0-9+/]{6}==$/) });
   });
 });

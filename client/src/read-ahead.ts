@@ -1,26 +1,26 @@
 import { partRange, planParts, type PartPlan } from '@hoist/shared';
 import type { PartSource } from './part-source.js';
+import { DIGEST_BYTES, type PartChecksummer } from './part-checksum.js';
 import { base64 } from './sha256.js';
 import { UploadError } from './upload-errors.js';
 
-/** A part's bytes and, when the upload signs checksums, their SHA-256 (base64). */
+/** A part's bytes and, when the upload signs checksums, their checksum (base64). */
 export interface PartBytes {
   body: Uint8Array<ArrayBuffer>;
   checksum: string | undefined;
 }
 
-/** SHA-256 of a part's bytes (32 bytes). */
-export type PartHasher = (bytes: Uint8Array<ArrayBuffer>) => Promise<Uint8Array>;
-
-/** Reads `[start, end)` and, given a hasher, hashes it: a part URL needs its checksum before it can be signed. */
-export async function readPart(source: PartSource, start: number, end: number, hasher: PartHasher | undefined): Promise<PartBytes> {
+/** Reads `[start, end)` and, given a checksummer, its checksum: a part URL needs it before it can be signed. */
+export async function readPart(source: PartSource, start: number, end: number, checksummer: PartChecksummer | undefined): Promise<PartBytes> {
   const body = await source.read(start, end);
-  if (!hasher) return { body, checksum: undefined };
-  const digest = await hasher(body);
-  // A caller's `sha256` option that returns something else would otherwise surface only as the
-  // edge refusing a malformed checksum, or S3 refusing every part with BadDigest.
-  if (!(digest instanceof Uint8Array) || digest.length !== 32) {
-    throw new UploadError('failed', `the sha256 option returned ${digest instanceof Uint8Array ? `${digest.length} bytes` : typeof digest}; a SHA-256 digest is 32 bytes`);
+  if (!checksummer) return { body, checksum: undefined };
+  const digest = await checksummer.digest(body);
+  // A caller's `partChecksum` option that returns something else would otherwise surface only as
+  // the edge refusing a malformed checksum, or S3 refusing every part with BadDigest.
+  const { algorithm } = checksummer;
+  if (!(digest instanceof Uint8Array) || digest.length !== DIGEST_BYTES[algorithm]) {
+    const got = digest instanceof Uint8Array ? `${digest.length} bytes` : typeof digest;
+    throw new UploadError('failed', `the partChecksum option's digest returned ${got}; a ${algorithm} digest is ${DIGEST_BYTES[algorithm]} bytes`);
   }
   return { body, checksum: base64(digest) };
 }
@@ -38,13 +38,13 @@ export class ReadAhead {
   constructor(
     private readonly source: PartSource,
     count: number,
-    hasher: PartHasher | undefined,
+    checksummer: PartChecksummer | undefined,
   ) {
     const plan = expectedPlan(source.size);
     if (!plan) return; // a size the edge refuses: nothing worth reading
     for (let partNumber = 1; partNumber <= Math.min(count, plan.partCount); partNumber++) {
       const { start, end } = partRange(plan, source.size, partNumber);
-      const bytes = readPart(source, start, end, hasher);
+      const bytes = readPart(source, start, end, checksummer);
       // Unhandled only until taken: a part read that failed here fails its upload when taken.
       bytes.catch(() => {});
       this.#parts.set(partNumber, { start, end, bytes });

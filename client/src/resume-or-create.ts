@@ -1,5 +1,6 @@
 import { TRPCClientError } from '@trpc/client';
-import type { StoredPart } from '@hoist/shared';
+import type { ChecksumAlgorithm, StoredPart } from '@hoist/shared';
+import { abortAtS3 } from './abort-upload.js';
 import type { ApiClient } from './api-client.js';
 import type { PartSource } from './part-source.js';
 import type { ResumeState, ResumeStore } from './resume/resume-state.js';
@@ -16,7 +17,8 @@ export interface UploadStatePlace {
   /** The source's fingerprint, which its state is kept under. */
   key: string;
   source: PartSource;
-  checksums: boolean;
+  /** The kind of checksum each part is signed with; none without checksums. */
+  checksum: ChecksumAlgorithm | undefined;
   onEvent: ((event: UploadEvent) => void) | undefined;
 }
 
@@ -27,16 +29,24 @@ export interface UploadStatePlace {
  * S3 does not report (a single PUT's, which HeadObject leaves out).
  */
 export async function resumableState(place: UploadStatePlace, signal: AbortSignal): Promise<ResumeState | null> {
-  const { store, key, source, checksums } = place;
+  const { store, key, source, checksum: algorithm } = place;
+  const checksums = algorithm !== undefined;
   const saved = await store.load(key);
   const usable =
     saved &&
     saved.endpoint === place.endpoint &&
     saved.size === source.size &&
     saved.checksums === checksums &&
+    (!checksums || saved.algorithm === algorithm) &&
     Date.parse(saved.expiresAt) - Date.now() > 10 * 60_000;
   if (!saved || !usable) {
-    if (saved) await store.remove(key);
+    if (saved) {
+      // Starting afresh leaves the saved upload with no one to finish it: it is aborted, so its
+      // parts are not kept (and billed) until the bucket's lifecycle rule. The edge never undoes
+      // a completed upload, and a state from another endpoint is only forgotten.
+      if (saved.endpoint === place.endpoint) await abortAtS3(place.api, saved.uploadToken).catch(() => {});
+      await store.remove(key);
+    }
     return null;
   }
   let held: StoredPart[];
@@ -68,8 +78,8 @@ export async function resumableState(place: UploadStatePlace, signal: AbortSigna
 
 /** Creates a new upload through the edge and saves its state; `signal` cuts a backoff short. */
 export async function createState(place: UploadStatePlace, retry: RetryPolicy, signal: AbortSignal): Promise<ResumeState> {
-  const { source, checksums } = place;
-  const input = { fileName: source.name, size: source.size, contentType: source.type, ...(checksums ? { checksum: 'sha256' as const } : {}) };
+  const { source, checksum } = place;
+  const input = { fileName: source.name, size: source.size, contentType: source.type, ...(checksum ? { checksum } : {}) };
   // Not cancelled by an abort: an upload S3 has created must be known, so it can be aborted.
   const created = await withRetry(retry, () => place.api.uploads.create.mutate(input), {
     signal,
@@ -92,7 +102,8 @@ export async function createState(place: UploadStatePlace, retry: RetryPolicy, s
     partSize: created.partSize,
     partCount: created.partCount,
     expiresAt: created.expiresAt,
-    checksums,
+    checksums: checksum !== undefined,
+    algorithm: checksum ?? 'sha256',
     parts: {},
   };
   await place.store.save(place.key, state);

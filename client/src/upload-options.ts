@@ -1,6 +1,6 @@
 import type { ApiClient } from './api-client.js';
 import type { UploadProgress } from './progress-meter.js';
-import type { PartHasher } from './read-ahead.js';
+import type { PartChecksummer } from './part-checksum.js';
 import type { ResumeStore } from './resume/resume-state.js';
 import type { RetryPolicy } from './retry.js';
 import type { PartTransport } from './transport/part-transport.js';
@@ -14,13 +14,14 @@ export interface UploadOptions {
   resumeStore?: ResumeStore;
   /** Parts in flight at once. Default 4. */
   concurrency?: number;
-  /** Sign each part's SHA-256 into its URL so S3 refuses corrupted parts. Default true. */
+  /** Sign each part's checksum into its URL so S3 refuses corrupted parts. Default true. */
   checksums?: boolean;
   /**
-   * Computes a part's SHA-256. Default: WebCrypto, which works everywhere but copies each part
-   * before hashing it; `uploadFile` in Node passes node:crypto's, which hashes the buffer in place.
+   * Which checksum, computed how. Default: SHA-256 through WebCrypto, which works everywhere but
+   * copies each part before hashing it. `uploadFile` in Node passes node:crypto's SHA-256, which
+   * hashes the buffer in place; `uploadBlob` in browsers passes CRC32C in WebAssembly.
    */
-  sha256?: PartHasher;
+  partChecksum?: PartChecksummer;
   retry?: Partial<RetryPolicy>;
   /** A part attempt that sends nothing for this long is dropped and retried. Default 30 s. */
   stallTimeoutMs?: number;

@@ -1,16 +1,16 @@
-import { partRange } from '@hoist/shared';
+import { partRange, type ChecksumAlgorithm } from '@hoist/shared';
 import { abortAtS3 } from './abort-upload.js';
 import { fingerprintSource } from './fingerprint.js';
 import type { PartSource } from './part-source.js';
 import { PartUrls } from './part-urls.js';
 import { PartProgress } from './part-progress.js';
 import { ProgressMeter } from './progress-meter.js';
-import { ReadAhead, readPart, type PartHasher } from './read-ahead.js';
+import { checksummerProblem, webCryptoSha256, type PartChecksummer } from './part-checksum.js';
+import { ReadAhead, readPart } from './read-ahead.js';
 import { memoryResumeStore, type ResumeState, type ResumeStore } from './resume/resume-state.js';
 import { createState, resumableState, type UploadStatePlace } from './resume-or-create.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
 import { PAUSED, sendPart, type PartSending, type PreparedPart } from './send-part.js';
-import { sha256 } from './sha256.js';
 import { UploadError, messageOf } from './upload-errors.js';
 import type { UploadEvent, UploadOptions } from './upload-options.js';
 import { completedParts, verifiedChecksum, type UploadResult } from './upload-result.js';
@@ -131,21 +131,20 @@ export class Upload {
 
   async #upload(): Promise<UploadResult> {
     const source = this.#source;
-    const checksums = this.#options.checksums ?? true;
-    if (this.#options.sha256 !== undefined && typeof this.#options.sha256 !== 'function') {
-      // Checked before anything is created, so a bad option leaves no upload behind at S3.
-      throw new UploadError('failed', 'the sha256 option must be a function from a part\'s bytes to its 32-byte SHA-256');
-    }
+    const given = this.#options.partChecksum;
+    // Checked before anything is created, so a bad option leaves no upload behind at S3.
+    const problem = given === undefined ? undefined : checksummerProblem(given);
+    if (problem) throw new UploadError('failed', problem);
+    const checksummer = (this.#options.checksums ?? true) ? (given ?? webCryptoSha256) : undefined;
     this.#stateKey = await fingerprintSource(source, this.#options.endpoint);
-    const place = this.#statePlace(checksums);
+    const place = this.#statePlace(checksummer?.algorithm);
     const resumed = await resumableState(place, this.#stop.signal);
     const concurrency = Math.max(1, this.#options.concurrency ?? 4);
-    // A new upload's first parts are read and hashed while the edge creates it.
-    const hasher = checksums ? (this.#options.sha256 ?? sha256) : undefined;
-    const ahead = resumed ? undefined : new ReadAhead(source, concurrency, hasher);
+    // A new upload's first parts are read and checksummed while the edge creates it.
+    const ahead = resumed ? undefined : new ReadAhead(source, concurrency, checksummer);
     try {
       const state = resumed ?? (await createState(place, this.#retryPolicy(), this.#halt.signal));
-      return await this.#sendAndComplete(state, resumed !== null, concurrency, ahead, hasher);
+      return await this.#sendAndComplete(state, resumed !== null, concurrency, ahead, checksummer);
     } finally {
       ahead?.discard();
     }
@@ -156,7 +155,7 @@ export class Upload {
     resumed: boolean,
     concurrency: number,
     ahead: ReadAhead | undefined,
-    hasher: PartHasher | undefined,
+    checksummer: PartChecksummer | undefined,
   ): Promise<UploadResult> {
     const source = this.#source;
     const { api } = this.#options;
@@ -192,7 +191,7 @@ export class Upload {
     /** Reads a part and its checksum, and asks for its URL (which is then on its way). */
     const prepare = async (partNumber: number): Promise<PreparedPart> => {
       const { start, end } = partRange(plan, source.size, partNumber);
-      const { body, checksum } = await (ahead?.take(partNumber, start, end) ?? readPart(source, start, end, hasher));
+      const { body, checksum } = await (ahead?.take(partNumber, start, end) ?? readPart(source, start, end, checksummer));
       const part: PreparedPart = { partNumber, start, end, body, checksum };
       urls.get(partNumber, checksum).catch(() => {});
       return part;
@@ -250,7 +249,7 @@ export class Upload {
     const parts = completedParts(state);
     const completed = await api.uploads.complete.mutate({ uploadToken: state.uploadToken, parts }, { signal: this.#stop.signal });
     await this.#store.remove(this.#stateKey);
-    const checksum = await verifiedChecksum(state.mode, parts);
+    const checksum = await verifiedChecksum(state, parts);
     return {
       videoId: completed.videoId,
       size: completed.size,
@@ -272,10 +271,10 @@ export class Upload {
     return { ...DEFAULT_RETRY, ...this.#options.retry };
   }
 
-  #statePlace(checksums: boolean): UploadStatePlace {
+  #statePlace(checksum: ChecksumAlgorithm | undefined): UploadStatePlace {
     const { api, endpoint } = this.#options;
     const onEvent = (event: UploadEvent) => this.#options.onEvent?.(event);
-    return { api, endpoint, store: this.#store, key: this.#stateKey, source: this.#source, checksums, onEvent };
+    return { api, endpoint, store: this.#store, key: this.#stateKey, source: this.#source, checksum, onEvent };
   }
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { crc32c } from '@node-rs/crc32';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MiB } from '@hoist/shared';
@@ -32,6 +33,23 @@ export async function fileSha256(path: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of handle.createReadStream()) hash.update(chunk);
   return hash.digest('hex');
+}
+
+/**
+ * S3's composite CRC32C of a file sent in parts of `partSize`: the CRC32C of the parts' CRC32Cs,
+ * then `-<number of parts>`, worked out here with a native CRC32C rather than the client's own.
+ */
+export async function compositeCrc32cOf(path: string, partSize: number): Promise<string> {
+  const bytes = await readFile(path);
+  const parts: Buffer[] = [];
+  for (let start = 0; start < bytes.length; start += partSize) {
+    const part = Buffer.alloc(4);
+    part.writeUInt32BE(crc32c(bytes.subarray(start, start + partSize)) >>> 0);
+    parts.push(part);
+  }
+  const whole = Buffer.alloc(4);
+  whole.writeUInt32BE(crc32c(Buffer.concat(parts)) >>> 0);
+  return `${whole.toString('base64')}-${parts.length}`;
 }
 
 export interface ClientFixture {

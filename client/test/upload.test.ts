@@ -10,7 +10,8 @@ import { fileResumeStore, fileSource, nodeHttpTransport, uploadFile, type Upload
 import { startUpload } from '../src/upload-session.js';
 import { UploadError } from '../src/upload-errors.js';
 import type { UploadEvent } from '../src/upload-session.js';
-import { fileSha256, storedSha256, writePatternFile, startClientFixture, type ClientFixture } from './support.js';
+import { wasmCrc32c } from '../src/crc32c.js';
+import { compositeCrc32cOf, fileSha256, storedSha256, writePatternFile, startClientFixture, type ClientFixture } from './support.js';
 
 let stack: TestStack;
 let proxy: FaultProxy;
@@ -156,6 +157,45 @@ describe('uploading files through the edge to the S3 emulator', () => {
       ['pass', 200],
     ]);
     expect(retries).toEqual([expect.objectContaining({ partNumber: 2, reason: expect.stringContaining('HTTP 400 BadDigest') })]);
+    expect(await storedSha256(stack.bucketUrl, sourceKey(result.videoId, 'small.mp4'))).toBe(await fileSha256(small));
+  });
+
+  it('with CRC32C part checksums (the browser\'s), S3 refuses a corrupted part too, and the result is S3\'s composite CRC32C', async () => {
+    proxy.setRule(({ partNumber, attempt }) => (partNumber === 3 && attempt === 1 ? 'corrupt' : 'pass'));
+    const putsBefore = proxy.puts.length;
+    const result = await (await uploadFile(small, options({ partChecksum: wasmCrc32c }))).done;
+    const puts = proxy.puts.slice(putsBefore);
+    expect(puts.map((p) => [p.partNumber, p.action, p.status, p.checksum]).sort()).toEqual([
+      [1, 'pass', 200, 'crc32c'],
+      [2, 'pass', 200, 'crc32c'],
+      [3, 'corrupt', 400, 'crc32c'],
+      [3, 'pass', 200, 'crc32c'],
+      [4, 'pass', 200, 'crc32c'],
+      [5, 'pass', 200, 'crc32c'],
+    ]);
+    expect(result.compositeCrc32c).toBe(await compositeCrc32cOf(small, 5 * MiB));
+    expect(result).not.toHaveProperty('compositeSha256');
+    expect(await storedSha256(stack.bucketUrl, sourceKey(result.videoId, 'small.mp4'))).toBe(await fileSha256(small));
+  });
+
+  it('does not resume an upload whose parts carry another kind of checksum: it aborts it and starts afresh', async () => {
+    proxy.setRule(() => ({ delayMs: 100 }));
+    let partsDone = 0;
+    const first = await uploadFile(small, options({ concurrency: 1, progressIntervalMs: 0, onProgress: (p) => (partsDone = p.partsDone) }));
+    while (partsDone < 2) await new Promise((r) => setTimeout(r, 20));
+    await first.stop();
+    await first.done.catch(() => {});
+
+    proxy.setRule(() => 'pass');
+    const events: UploadEvent[] = [];
+    const second = await uploadFile(small, options({ partChecksum: wasmCrc32c, onEvent: (e) => events.push(e) }));
+    const result = await second.done;
+    expect(events.map((e) => e.kind)).toContain('created');
+    expect(events.map((e) => e.kind)).not.toContain('resumed');
+    expect(result).toMatchObject({ resumed: false, partsSent: 5, compositeCrc32c: await compositeCrc32cOf(small, 5 * MiB) });
+    // The SHA-256 upload left behind was aborted: S3 keeps none of its parts.
+    const pending = await readdir(join(stack.dataDir, 's3', 'hoist-test', '._S3rver_uploads')).catch(() => []);
+    expect(pending.filter((id) => proxy.puts.some((p) => p.uploadId === id))).toEqual([]);
     expect(await storedSha256(stack.bucketUrl, sourceKey(result.videoId, 'small.mp4'))).toBe(await fileSha256(small));
   });
 

@@ -88,6 +88,8 @@ describe('the upload page', () => {
       throw new Error(`never ready: ${String(error)}\n--- stack ---\n${stackTail()}`);
     });
     expect(await storedSourceSha256(fx.stack, videoId, CLIP_NAME)).toBe(await sha256OfFile(clip));
+    // Each part carried its CRC32C, computed in the page, for S3 to verify.
+    expect(new Set(fx.proxy.puts.map((put) => put.checksum))).toEqual(new Set(['crc32c']));
 
     // Every rung is listed and can be chosen; Auto is chosen to start with.
     const quality = page.getByRole('group', { name: 'Quality' });

@@ -90,14 +90,14 @@ describe('Uppy with @uppy/aws-s3 uploading through the Hoist adapter, in Chromiu
     expect(await openMultipartUploads(fx.stack)).toEqual([]);
     // Each part's SHA-256 is signed into its URL (the default): the first part alone, so it
     // starts at once, and the next ones together, hashed while the first is sent.
-    expect(await apiCalls()).toEqual(['uploads.create:multipart:sha256', 'uploads.signParts:1-1', 'uploads.signParts:2-3', 'uploads.complete']);
+    expect(await apiCalls()).toEqual(['uploads.create:multipart:crc32c', 'uploads.signParts:1-1', 'uploads.signParts:2-3', 'uploads.complete']);
   });
 
   it('sends a file smaller than one part as Hoist\'s single signed PUT, confirmed by complete', async () => {
     const report = await uploadInPage({ name: 'short.mp4', type: 'video/mp4', size: MiB + 3 });
     await expectStored(report, 'short.mp4');
     expect(report.partsUploaded).toEqual([1]);
-    expect(await apiCalls()).toEqual(['uploads.create:single:sha256', 'uploads.signParts:1-1', 'uploads.complete']);
+    expect(await apiCalls()).toEqual(['uploads.create:single:crc32c', 'uploads.signParts:1-1', 'uploads.complete']);
   });
 
   it('without checksums, signs up to 100 parts in one call ahead of need', async () => {
@@ -114,7 +114,7 @@ describe('Uppy with @uppy/aws-s3 uploading through the Hoist adapter, in Chromiu
     expect(report.partsUploaded).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     // Part 6 handed out leaves four signed ahead: the next batch (here only part 10) is started.
     expect(await apiCalls()).toEqual([
-      'uploads.create:multipart:sha256',
+      'uploads.create:multipart:crc32c',
       'uploads.signParts:1-1',
       'uploads.signParts:2-9',
       'uploads.signParts:10-10',
@@ -130,7 +130,7 @@ describe('Uppy with @uppy/aws-s3 uploading through the Hoist adapter, in Chromiu
     // Resuming asks which parts S3 holds (NOT_IMPLEMENTED here); the URLs signed ahead still
     // serve. Parts 2-3 are signed while part 1 is sent, before or after the pause.
     expect((await apiCalls()).sort()).toEqual(
-      ['uploads.create:multipart:sha256', 'uploads.signParts:1-1', 'uploads.signParts:2-3', 'uploads.listParts', 'uploads.complete'].sort(),
+      ['uploads.create:multipart:crc32c', 'uploads.signParts:1-1', 'uploads.signParts:2-3', 'uploads.listParts', 'uploads.complete'].sort(),
     );
   });
 
@@ -144,7 +144,7 @@ describe('Uppy with @uppy/aws-s3 uploading through the Hoist adapter, in Chromiu
     // Part 2 is signed again for the retry; ListParts is NOT_IMPLEMENTED here, so the part this
     // page saw stored (part 1) is what Uppy is told S3 holds.
     expect(await apiCalls()).toEqual([
-      'uploads.create:multipart:sha256',
+      'uploads.create:multipart:crc32c',
       'uploads.signParts:1-1',
       'uploads.signParts:2-3',
       'uploads.listParts',
@@ -157,7 +157,7 @@ describe('Uppy with @uppy/aws-s3 uploading through the Hoist adapter, in Chromiu
   it('paused while its upload is being created, it resumes that same upload', async () => {
     const report = await uploadInPage({ name: 'paused early.mp4', type: 'video/mp4', size: 6 * MiB, whileCreating: 'pause' });
     await expectStored(report, 'paused early.mp4');
-    expect(await apiCalls()).toEqual(['uploads.create:multipart:sha256', 'uploads.signParts:1-1', 'uploads.signParts:2-2', 'uploads.complete']);
+    expect(await apiCalls()).toEqual(['uploads.create:multipart:crc32c', 'uploads.signParts:1-1', 'uploads.signParts:2-2', 'uploads.complete']);
     expect(await openMultipartUploads(fx.stack)).toEqual([]);
   });
 
@@ -181,7 +181,7 @@ describe('Uppy with @uppy/aws-s3 uploading through the Hoist adapter, in Chromiu
     expect(await pendingAfterAbort()).toEqual([]);
     // Parts 2-4 are hashed while part 1 is sent; whether they are signed before the cancel lands is a race.
     const calls = (await apiCalls()).filter((c) => c !== 'uploads.signParts:2-4');
-    expect(calls).toEqual(['uploads.create:multipart:sha256', 'uploads.signParts:1-1', 'uploads.abort']);
+    expect(calls).toEqual(['uploads.create:multipart:crc32c', 'uploads.signParts:1-1', 'uploads.abort']);
   });
 
   it('a failed upload whose file is then removed is aborted, though Uppy keeps failed ones for a retry', async () => {
@@ -219,6 +219,6 @@ describe('Uppy with @uppy/aws-s3 uploading through the Hoist adapter, in Chromiu
     const report = await uploadInPage({ name: 'removed.mp4', type: 'video/mp4', size: 11 * MiB, whileCreating: 'remove' });
     expect(report.cancelled).toBe(true);
     expect(await pendingAfterAbort()).toEqual([]);
-    expect(await apiCalls()).toEqual(['uploads.create:multipart:sha256', 'uploads.abort']);
+    expect(await apiCalls()).toEqual(['uploads.create:multipart:crc32c', 'uploads.abort']);
   });
 });

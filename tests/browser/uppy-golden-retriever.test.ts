@@ -53,7 +53,7 @@ describe('Uppy with Golden Retriever and the Hoist adapter, in Chromium, across 
     const s3UploadId = fx.proxy.puts[0]!.uploadId;
     expect(new Set(fx.proxy.puts.map((p) => p.uploadId))).toEqual(new Set([s3UploadId]));
     expect(await openMultipartUploads(fx.stack)).toEqual([s3UploadId]);
-    expect(await apiCalls()).toEqual(['uploads.create:multipart:sha256', 'uploads.signParts:1-1', 'uploads.signParts:2-4']);
+    expect(await apiCalls()).toEqual(['uploads.create:multipart:crc32c', 'uploads.signParts:1-1', 'uploads.signParts:2-4']);
 
     // Golden Retriever saves Uppy's state at most every 500 ms and the file's bytes on their own:
     // reload once both are saved, as a user would some time into a long upload.

@@ -11,6 +11,8 @@ export interface PartPut {
   action: FaultAction;
   /** The status the client got (0 for a reset or a stall). */
   status: number;
+  /** The kind of part checksum the PUT carried (`crc32c` for `x-amz-checksum-crc32c`), if any. */
+  checksum: string | undefined;
 }
 
 export interface FaultProxy {
@@ -74,7 +76,8 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     const attempt = (attempts.get(key) ?? 0) + 1;
     attempts.set(key, attempt);
     const action = rule({ partNumber, attempt });
-    const record: PartPut = { partNumber, uploadId, action, status: 0 };
+    const checksumHeader = Object.keys(request.headers).find((name) => name.startsWith('x-amz-checksum-'));
+    const record: PartPut = { partNumber, uploadId, action, status: 0, checksum: checksumHeader?.slice('x-amz-checksum-'.length) };
     puts.push(record);
     if (action === 'pass' || action === 'strip-etag' || action === 'corrupt') return forward(request, response, record, action === 'strip-etag', action === 'corrupt');
     if (typeof action === 'object') {

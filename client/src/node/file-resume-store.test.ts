@@ -19,6 +19,7 @@ const STATE: ResumeState = {
   partCount: 2,
   expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
   checksums: false,
+  algorithm: 'sha256',
   parts: { '1': { etag: 'abc' } },
 };
 

@@ -32,7 +32,7 @@ export async function uploadFile(path: string, options: UploadFileOptions): Prom
   const transport = nodeHttpTransport({ maxSockets: options.concurrency ?? 4 });
   const upload = startUpload(source, {
     resumeStore: fileResumeStore(resumeDir),
-    sha256: nodeSha256,
+    partChecksum: { algorithm: 'sha256', digest: nodeSha256 },
     ...rest,
     api: createApiClient({ endpoint: options.endpoint, token }),
     transport,

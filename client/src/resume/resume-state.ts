@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PartChecksum, UploadMode, VideoId } from '@hoist/shared';
+import { ChecksumAlgorithm, PartChecksum, UploadMode, VideoId } from '@hoist/shared';
 
 /**
  * What survives a crash, a closed tab or Ctrl-C: enough to continue the same upload. Which parts
@@ -18,6 +18,8 @@ export const ResumeState = z.object({
   partCount: z.number().int().positive(),
   expiresAt: z.string().datetime(),
   checksums: z.boolean(),
+  /** The parts' checksum kind when `checksums`; states saved before there was a choice were SHA-256. */
+  algorithm: ChecksumAlgorithm.default('sha256'),
   /** Finished parts by number: the ETag S3 returned and the checksum that was signed. */
   parts: z.record(z.string(), z.object({ etag: z.string(), checksum: PartChecksum.optional() })),
 });

@@ -4,6 +4,7 @@ import type { Body, Meta, UppyFile } from '@uppy/core/utils';
 import type { AwsS3Options } from '@uppy/aws-s3';
 import { abortAtS3 } from '../abort-upload.js';
 import type { ApiClient } from '../api-client.js';
+import { wasmCrc32c } from '../crc32c.js';
 import { isRetryableApiError } from '../retry.js';
 import { UploadError } from '../upload-errors.js';
 import { hoistChunkSize } from './chunk-plan.js';
@@ -158,7 +159,7 @@ export class HoistS3Signer<M extends Meta, B extends Body> {
     const file = this.#requested.get(requestedKey);
     if (!file) throw new UploadError('failed', 'this upload\'s key was not made by the Hoist adapter: keep its generateObjectKey');
     file.created ??= this.options.api.uploads.create
-      .mutate({ fileName: file.fileName, size: file.size, contentType: file.contentType, ...(this.options.checksums ? { checksum: 'sha256' as const } : {}) })
+      .mutate({ fileName: file.fileName, size: file.size, contentType: file.contentType, ...(this.options.checksums ? { checksum: wasmCrc32c.algorithm } : {}) })
       .catch((error: unknown) => {
         // Uppy makes a new key for a retry.
         this.#requested.delete(requestedKey);

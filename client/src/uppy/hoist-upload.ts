@@ -3,7 +3,7 @@ import type { ApiClient } from '../api-client.js';
 import { blobSource, type PartSource } from '../part-source.js';
 import { PartUrls } from '../part-urls.js';
 import { readPart } from '../read-ahead.js';
-import { sha256 } from '../sha256.js';
+import { wasmCrc32c } from '../crc32c.js';
 
 /** Parts hashed and signed together, ahead of Uppy, when each URL must carry its part's SHA-256. */
 export const CHECKSUM_SIGN_AHEAD = 8;
@@ -12,7 +12,7 @@ export interface HoistUploadOptions {
   api: ApiClient;
   /** The file being uploaded: its size gives the part plan, its bytes the checksums. */
   file: Blob | undefined;
-  /** Sign each part's SHA-256 into its URL (the upload was created with `checksum: 'sha256'`). */
+  /** Sign each part's CRC32C into its URL (the upload was created with `checksum: 'crc32c'`). */
   checksums: boolean;
   /** A URL with less than this left is signed again before use. */
   urlRefreshMarginMs: number;
@@ -126,7 +126,7 @@ export class HoistUpload {
     if (!this.#source || !this.#plan) throw new Error(`part ${partNumber}'s checksum needs the file's bytes, which this page does not have`);
     const { start, end } = partRange(this.#plan, this.#source.size, partNumber);
     // The uploader's own read-and-hash, so both paths sign the same checksum the same way.
-    const { checksum } = await readPart(this.#source, start, end, sha256);
+    const { checksum } = await readPart(this.#source, start, end, wasmCrc32c);
     return checksum!;
   }
 }
