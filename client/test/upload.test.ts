@@ -45,6 +45,19 @@ const options = (extra: Partial<UploadFileOptions> = {}): UploadFileOptions => (
 });
 const sourceKey = (videoId: string, name: string) => `uploads/${stack.owner}/${videoId}/${name}`;
 
+/**
+ * Uploads `small` (SHA-256 parts) one part at a time and stops it after two parts: a state to
+ * resume. Later parts are held at the proxy and dropped with the stop, so none lands at S3 after it.
+ */
+async function stopAfterTwoParts(): Promise<void> {
+  proxy.setRule(({ partNumber }) => (partNumber <= 2 ? 'pass' : { until: new Promise<void>(() => {}) }));
+  let partsDone = 0;
+  const first = await uploadFile(small, options({ concurrency: 1, progressIntervalMs: 0, onProgress: (p) => (partsDone = p.partsDone) }));
+  while (partsDone < 2) await new Promise((r) => setTimeout(r, 20));
+  await first.stop();
+  await first.done.catch(() => {});
+}
+
 describe('uploading files through the edge to the S3 emulator', () => {
   it('sends a file of over 100 MiB in 5 MiB parts and S3 stores exactly its bytes', async () => {
     const progress: number[] = [];
@@ -179,12 +192,7 @@ describe('uploading files through the edge to the S3 emulator', () => {
   });
 
   it('does not resume an upload whose parts carry another kind of checksum: it aborts it and starts afresh', async () => {
-    proxy.setRule(() => ({ delayMs: 100 }));
-    let partsDone = 0;
-    const first = await uploadFile(small, options({ concurrency: 1, progressIntervalMs: 0, onProgress: (p) => (partsDone = p.partsDone) }));
-    while (partsDone < 2) await new Promise((r) => setTimeout(r, 20));
-    await first.stop();
-    await first.done.catch(() => {});
+    await stopAfterTwoParts();
 
     proxy.setRule(() => 'pass');
     const events: UploadEvent[] = [];
@@ -207,12 +215,7 @@ describe('uploading files through the edge to the S3 emulator', () => {
   });
 
   it('resumes from what S3 holds (ListParts), not from the saved record of finished parts', async () => {
-    proxy.setRule(() => ({ delayMs: 100 }));
-    let partsDone = 0;
-    const first = await uploadFile(small, options({ concurrency: 1, progressIntervalMs: 0, onProgress: (p) => (partsDone = p.partsDone) }));
-    while (partsDone < 2) await new Promise((r) => setTimeout(r, 20));
-    await first.stop();
-    await first.done.catch(() => {});
+    await stopAfterTwoParts();
     const uploadId = proxy.puts.at(-1)!.uploadId;
     const stored = proxy.puts.filter((p) => p.uploadId === uploadId && p.status === 200).map((p) => p.partNumber);
     expect(stored.length).toBeGreaterThanOrEqual(2);
