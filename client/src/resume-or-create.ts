@@ -37,7 +37,7 @@ export async function resumableState(place: UploadStatePlace, signal: AbortSigna
     saved.endpoint === place.endpoint &&
     saved.size === source.size &&
     saved.checksums === checksums &&
-    (!checksums || saved.algorithm === algorithm) &&
+    (!checksums || (saved.algorithm ?? 'sha256') === algorithm) &&
     Date.parse(saved.expiresAt) - Date.now() > 10 * 60_000;
   if (!saved || !usable) {
     if (saved) {
@@ -103,7 +103,7 @@ export async function createState(place: UploadStatePlace, retry: RetryPolicy, s
     partCount: created.partCount,
     expiresAt: created.expiresAt,
     checksums: checksum !== undefined,
-    algorithm: checksum ?? 'sha256',
+    ...(checksum === undefined ? {} : { algorithm: checksum }),
     parts: {},
   };
   await place.store.save(place.key, state);

@@ -191,6 +191,23 @@ describe('uploading files through the edge to the S3 emulator', () => {
     expect(await storedSha256(stack.bucketUrl, sourceKey(result.videoId, 'small.mp4'))).toBe(await fileSha256(small));
   });
 
+  it('refuses a partChecksum option that cannot work, saying what is wrong, before it creates an upload at S3', async () => {
+    const uploadsDir = join(stack.dataDir, 's3', 'hoist-test', '._S3rver_uploads');
+    const before = await readdir(uploadsDir).catch(() => []);
+    const events: UploadEvent[] = [];
+    const cases: [unknown, string][] = [
+      [{ algorithm: 'md5', digest: async () => new Uint8Array(16) }, 'the partChecksum option\'s algorithm must be "sha256" or "crc32c", not "md5"'],
+      [{ algorithm: 'crc32c' }, "the partChecksum option's digest must be a function from a part's bytes to its checksum"],
+      ['crc32c', 'the partChecksum option must be an object with an algorithm and a digest function'],
+    ];
+    for (const [partChecksum, message] of cases) {
+      const upload = await uploadFile(small, options({ partChecksum: partChecksum as UploadFileOptions['partChecksum'], onEvent: (e) => events.push(e) }));
+      await expect(upload.done).rejects.toMatchObject({ code: 'failed', message });
+    }
+    expect(events.map((e) => e.kind)).not.toContain('created');
+    expect(await readdir(uploadsDir).catch(() => [])).toEqual(before);
+  });
+
   it('does not resume an upload whose parts carry another kind of checksum: it aborts it and starts afresh', async () => {
     await stopAfterTwoParts();
 
@@ -222,8 +239,11 @@ describe('uploading files through the edge to the S3 emulator', () => {
 
     // Behind the upload's back, its record loses every part it finished and claims one S3 never took.
     const [stateFile] = (await readdir(join(dir, 'state'))).filter((name) => name.endsWith('.json'));
-    const state = JSON.parse(await readFile(join(dir, 'state', stateFile!), 'utf8')) as { parts: Record<string, unknown> };
+    const state = JSON.parse(await readFile(join(dir, 'state', stateFile!), 'utf8')) as { parts: Record<string, unknown>; algorithm?: string };
     state.parts = { '5': { etag: '"0123456789abcdef0123456789abcdef"', checksum: 'A'.repeat(43) + '=' } };
+    // And it has no checksum kind, as a state saved before there was a choice: that means SHA-256.
+    expect(state.algorithm).toBe('sha256');
+    delete state.algorithm;
     await writeFile(join(dir, 'state', stateFile!), JSON.stringify(state));
 
     proxy.setRule(() => 'pass');

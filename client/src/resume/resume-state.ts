@@ -18,8 +18,11 @@ export const ResumeState = z.object({
   partCount: z.number().int().positive(),
   expiresAt: z.string().datetime(),
   checksums: z.boolean(),
-  /** The parts' checksum kind when `checksums`; states saved before there was a choice were SHA-256. */
-  algorithm: ChecksumAlgorithm.default('sha256'),
+  /**
+   * The parts' checksum kind, kept only when `checksums`. A state with checksums and no kind was
+   * saved before there was a choice, and is SHA-256.
+   */
+  algorithm: ChecksumAlgorithm.optional(),
   /** Finished parts by number: the ETag S3 returned and the checksum that was signed. */
   parts: z.record(z.string(), z.object({ etag: z.string(), checksum: PartChecksum.optional() })),
 });
