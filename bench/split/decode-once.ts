@@ -21,6 +21,8 @@ export function decodeOnceLadderArgs(options: {
   frameRate: number;
   hasAudio: boolean;
   preset: string;
+  /** Encode only the source's first this many seconds (one chunk's worth); default the whole source. */
+  seconds?: number;
 }): string[] {
   const { rungs, frameRate } = options;
   const gop = Math.max(1, Math.round(frameRate * KEYFRAME_SECONDS));
@@ -28,6 +30,7 @@ export function decodeOnceLadderArgs(options: {
   const graph = [split, ...rungs.map((rung, i) => `[v${i}]fps=${frameRate},${renditionVideoFilter(rung, undefined)}[out${i}]`)].join(';');
   return [
     '-hide_banner', '-nostdin', '-y', '-loglevel', 'error',
+    ...(options.seconds === undefined ? [] : ['-t', String(options.seconds)]),
     '-i', options.source,
     '-filter_complex', graph,
     ...rungs.flatMap((rung, i) => {
