@@ -46,13 +46,13 @@ const options = (extra: Partial<UploadFileOptions> = {}): UploadFileOptions => (
 const sourceKey = (videoId: string, name: string) => `uploads/${stack.owner}/${videoId}/${name}`;
 
 /**
- * Uploads `small` (SHA-256 parts) one part at a time and stops it after two parts: a state to
+ * Uploads `small` (SHA-256 parts unless `extra` says otherwise) one part at a time and stops it after two parts: a state to
  * resume. Later parts are held at the proxy and dropped with the stop, so none lands at S3 after it.
  */
-async function stopAfterTwoParts(): Promise<void> {
+async function stopAfterTwoParts(extra: Partial<UploadFileOptions> = {}): Promise<void> {
   proxy.setRule(({ partNumber }) => (partNumber <= 2 ? 'pass' : { until: new Promise<void>(() => {}) }));
   let partsDone = 0;
-  const first = await uploadFile(small, options({ concurrency: 1, progressIntervalMs: 0, onProgress: (p) => (partsDone = p.partsDone) }));
+  const first = await uploadFile(small, options({ ...extra, concurrency: 1, progressIntervalMs: 0, onProgress: (p) => (partsDone = p.partsDone) }));
   while (partsDone < 2) await new Promise((r) => setTimeout(r, 20));
   await first.stop();
   await first.done.catch(() => {});
@@ -254,6 +254,22 @@ describe('uploading files through the edge to the S3 emulator', () => {
     expect(sentNow).toEqual([1, 2, 3, 4, 5].filter((n) => !stored.includes(n)));
     expect(events).toContainEqual({ kind: 'resumed', videoId: result.videoId, partsAlreadyStored: stored.length });
     expect(result).toMatchObject({ resumed: true, partsSent: 5 - stored.length });
+    expect(await storedSha256(stack.bucketUrl, sourceKey(result.videoId, 'small.mp4'))).toBe(await fileSha256(small));
+  });
+
+  it('an upload without checksums saves no checksum kind, and resumes without checksums', async () => {
+    await stopAfterTwoParts({ checksums: false });
+    const [stateFile] = (await readdir(join(dir, 'state'))).filter((name) => name.endsWith('.json'));
+    const state = JSON.parse(await readFile(join(dir, 'state', stateFile!), 'utf8')) as Record<string, unknown>;
+    expect(state).toMatchObject({ checksums: false });
+    expect(state).not.toHaveProperty('algorithm');
+
+    proxy.setRule(() => 'pass');
+    const sentBefore = proxy.puts.length;
+    const result = await (await uploadFile(small, options({ checksums: false }))).done;
+    expect(result).toMatchObject({ resumed: true });
+    expect(result).not.toHaveProperty('compositeSha256');
+    expect(proxy.puts.slice(sentBefore).every((p) => p.checksum === undefined)).toBe(true);
     expect(await storedSha256(stack.bucketUrl, sourceKey(result.videoId, 'small.mp4'))).toBe(await fileSha256(small));
   });
 
